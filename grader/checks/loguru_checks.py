@@ -1,0 +1,179 @@
+"""Checks shared by the loguru exercises (1-4), judged on what the probe saw loguru do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.judge import fail
+from grader.readers.loguru_trace import LEVELS, LoguruTrace, Record, read_trace
+from grader.sandbox import RunResult, Sandbox
+
+LOUD = ("WARNING", "ERROR", "CRITICAL")
+QUIET = ("DEBUG", "INFO")
+_TERMINAL_FILES = {
+    "/dev/stdout",
+    "/dev/stderr",
+    "/dev/tty",
+    "/dev/fd/1",
+    "/dev/fd/2",
+    "/proc/self/fd/1",
+    "/proc/self/fd/2",
+}
+
+
+@dataclass
+class StudentRun:
+    """One run of a student script together with what loguru did during it."""
+
+    result: RunResult
+    trace: LoguruTrace
+    script: str
+
+    def on_terminal(self, record: Record) -> list[str]:
+        streams = self.trace.reached_terminal(record)
+        to_devices = [w for w in self.trace.files if w.path in _TERMINAL_FILES]
+        if any(w.key == record.key for w in to_devices):
+            streams.append("terminal device")
+        return streams
+
+
+def run_script(sandbox: Sandbox, script: str, *args: str, **options) -> StudentRun:
+    result = sandbox.run(script, args, **options)
+    return StudentRun(result, read_trace(result.events_file), script)
+
+
+def crash_report(run: StudentRun) -> str:
+    """How the run ended, with the student's own traceback when there is one."""
+    result = run.result
+    text = result.status()
+    if run.trace.exception:
+        text += "\n" + result.tidy(run.trace.exception["text"]).rstrip()
+    elif not result.ok and result.stderr.strip():
+        text += "\nlast lines of stderr:\n" + _tail(result.tidy(result.stderr), 12)
+    elif result.ok and not run.trace.finished:
+        text += ", but the script stopped early (os._exit?) before reaching its end"
+    return text
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def require_clean_exit(run: StudentRun, command: str | None = None) -> None:
+    command = command or f"python {run.script}"
+    if not run.result.ok or not run.trace.finished:
+        fail(f"`{command}` to run to its end and exit with code 0", crash_report(run))
+
+
+def require_level(run: StudentRun, level: str) -> list[Record]:
+    records = run.trace.at_level(level)
+    if not records:
+        fail(
+            f"at least one message logged through loguru at level {level}",
+            _levels_seen(run.trace),
+            _diagnose_missing(run, level),
+        )
+    return records
+
+
+def require_every_level(run: StudentRun) -> None:
+    missing = [level for level in LEVELS if not run.trace.at_level(level)]
+    if missing:
+        fail(
+            "one loguru message at each of " + ", ".join(LEVELS),
+            _levels_seen(run.trace) + f"; missing: {', '.join(missing)}",
+            _diagnose_missing(run, missing[0]),
+        )
+
+
+def _levels_seen(trace: LoguruTrace) -> str:
+    if not trace.records:
+        return "no message was logged through loguru at all"
+    counts = ", ".join(f"{level} x{len(trace.at_level(level))}" for level in trace.levels())
+    return f"loguru messages at: {counts}"
+
+
+def _diagnose_missing(run: StudentRun, level: str) -> str:
+    """Say *why* a level is missing when the run shows it."""
+    stdlib = [event for event in run.trace.stdlib if event.get("level") == level]
+    if stdlib:
+        return (
+            f"a {level} message went through Python's standard `logging` module "
+            f"({stdlib[0]['message']!r}), not through loguru"
+        )
+    if level.lower() in run.trace.printed_text().lower():
+        return f"the word {level.lower()!r} was printed with print(), which is not logging"
+    if run.trace.exception or not run.result.ok:
+        return f"the script did not finish: {run.result.status()}"
+    return ""
+
+
+def require_loud_on_terminal(run: StudentRun) -> None:
+    hidden = []
+    for level in LOUD:
+        records = run.trace.at_level(level)
+        if not records:
+            hidden.append(f"{level} (no {level} message was logged)")
+        elif not any(run.on_terminal(record) for record in records):
+            hidden.append(f"{level} ({records[0].message!r} reached neither stdout nor stderr)")
+    if hidden:
+        fail(
+            "WARNING, ERROR and CRITICAL messages on stdout or stderr",
+            "missing from the terminal: " + "; ".join(hidden),
+            _no_sink_detail(run),
+        )
+
+
+def _no_sink_detail(run: StudentRun) -> str:
+    if run.trace.records and not run.trace.terminal and not run.trace.files:
+        return "no loguru sink wrote anything: after logger.remove() nothing was added back"
+    return ""
+
+
+def require_quiet_hidden(run: StudentRun) -> None:
+    quiet = [record for record in run.trace.records if record.level in QUIET]
+    missing = [level for level in QUIET if not run.trace.at_level(level)]
+    if missing:
+        fail(
+            "DEBUG and INFO messages logged, but kept off the terminal",
+            f"no {' or '.join(missing)} message was logged, so the filter cannot be seen working",
+        )
+    shown = [(record, run.on_terminal(record)) for record in quiet]
+    shown = [(record, streams) for record, streams in shown if streams]
+    if shown:
+        record, streams = shown[0]
+        fail(
+            "DEBUG and INFO messages kept off stdout and stderr",
+            f"{len(shown)} of {len(quiet)} DEBUG/INFO messages reached the terminal, e.g. "
+            f"{record.level} {record.message!r} on {' and '.join(streams)}",
+            _shown_detail(run, streams),
+        )
+
+
+def _shown_detail(run: StudentRun, streams: list[str]) -> str:
+    if "stderr" in streams and any(w.stream == "stdout" for w in run.trace.terminal):
+        return (
+            "your messages reach both stdout and stderr: loguru's default stderr sink is "
+            "still there next to the one you added"
+        )
+    return ""
+
+
+def file_evidence(run: StudentRun, path: Path, record: Record) -> bool:
+    """``record`` was written by a loguru file sink to ``path`` and is still in that file."""
+    writes = [w for w in run.trace.writes_of(record, path) if w.text.strip()]
+    if not writes:
+        return False
+    try:
+        content = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(w.text.strip().splitlines()[0] in content for w in writes)
+
+
+def files_written(run: StudentRun) -> str:
+    paths = run.trace.file_paths()
+    if not paths:
+        return "loguru wrote no file at all"
+    return "loguru wrote: " + ", ".join(run.result.tidy(path) for path in paths)

@@ -1,0 +1,1 @@
+"""Read what loguru, Hydra and W&B wrote during a student run."""

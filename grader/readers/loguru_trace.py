@@ -1,0 +1,145 @@
+"""Reads the probe's event file: which loguru records existed and where each one was written."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True)
+class Record:
+    key: tuple
+    level: str
+    no: int
+    message: str
+    function: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FileWrite:
+    key: tuple | None
+    path: str
+    size_before: int | None
+    length: int
+    rotated: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Write:
+    key: tuple | None
+    stream: str
+    text: str
+
+
+@dataclass
+class LoguruTrace:
+    """Everything the probe saw during one run of a student script."""
+
+    records: list[Record] = field(default_factory=list)
+    terminal: list[Write] = field(default_factory=list)  # loguru's share of stdout/stderr
+    plain: list[Write] = field(default_factory=list)  # everything else printed (first 64 KB)
+    files: list[FileWrite] = field(default_factory=list)
+    stdlib: list[dict] = field(default_factory=list)  # records of the standard logging module
+    exception: dict | None = None
+    finished: bool = False  # the script returned (no crash, no os._exit)
+    probe_errors: list[str] = field(default_factory=list)
+
+    def at_level(self, level: str) -> list[Record]:
+        return [record for record in self.records if record.level == level]
+
+    def levels(self) -> list[str]:
+        return sorted({r.level for r in self.records}, key=lambda n: _level_order(n))
+
+    def reached_terminal(self, record: Record) -> list[str]:
+        """Names of the streams (stdout/stderr) that received text for ``record``."""
+        return sorted({w.stream for w in self.terminal if _matches(w, record) and w.text.strip()})
+
+    def file_paths(self) -> list[str]:
+        """Every file a loguru file sink wrote, in order of first write."""
+        return list(dict.fromkeys(write.path for write in self.files))
+
+    def writes_to(self, path: Path | str) -> list[FileWrite]:
+        wanted = os.path.realpath(path)
+        return [w for w in self.files if os.path.realpath(w.path) == wanted]
+
+    def writes_of(self, record: Record, path: Path | str) -> list[FileWrite]:
+        return [write for write in self.writes_to(path) if _matches(write, record)]
+
+    def printed_text(self) -> str:
+        return "".join(write.text for write in self.plain)
+
+
+def _level_order(name: str) -> int:
+    return LEVELS.index(name) if name in LEVELS else len(LEVELS)
+
+
+def _matches(write: Write | FileWrite, record: Record) -> bool:
+    if write.key is not None:
+        return write.key == record.key
+    # A write whose record was lost on the way (e.g. an ``enqueue=True`` sink): match by text.
+    first_line = record.message.splitlines()[0] if record.message else ""
+    return bool(first_line) and first_line in write.text
+
+
+def read_trace(events_file: Path) -> LoguruTrace:
+    """Parse the probe's JSON-lines file; a missing or damaged file gives what could be read."""
+    trace = LoguruTrace()
+    try:
+        raw = events_file.read_bytes()
+    except OSError:
+        return trace
+    for line in raw.decode("utf-8", "replace").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        _add(trace, event)
+    return trace
+
+
+def _key(value) -> tuple | None:
+    return tuple(value) if value is not None else None
+
+
+def _add(trace: LoguruTrace, event: dict) -> None:
+    kind = event.get("kind")
+    if kind == "record":
+        trace.records.append(
+            Record(
+                key=_key(event["key"]),
+                level=event["level"],
+                no=event["no"],
+                message=event["message"],
+                function=event.get("function", ""),
+                line=event.get("line", 0),
+            )
+        )
+    elif kind == "terminal":
+        trace.terminal.append(Write(_key(event["key"]), event["stream"], event["text"]))
+    elif kind == "plain":
+        trace.plain.append(Write(None, event["stream"], event["text"]))
+    elif kind == "file":
+        trace.files.append(
+            FileWrite(
+                key=_key(event.get("key")),
+                path=event["path"],
+                size_before=event.get("size_before"),
+                length=event.get("length", 0),
+                rotated=bool(event.get("rotated")),
+                text=event.get("text", ""),
+            )
+        )
+    elif kind == "stdlib":
+        trace.stdlib.append(event)
+    elif kind == "exception":
+        trace.exception = event
+    elif kind == "end":
+        trace.finished = True
+    elif kind == "probe_error":
+        trace.probe_errors.append(event.get("text", ""))

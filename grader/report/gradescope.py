@@ -1,0 +1,37 @@
+"""Gradescope's ``results.json`` (the autograder specification's format)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..results import GradeReport
+
+
+def gradescope_results(report: GradeReport) -> dict:
+    tests = [
+        {
+            "name": f"{check.exercise}: {check.title}",
+            "number": f"{check.exercise}.{check.check}",
+            "score": check.points,
+            "max_score": check.max_points,
+            "status": "passed" if check.passed else "failed",
+            "output": check.explanation(),
+            "visibility": "visible",
+        }
+        for exercise in report.exercises
+        for check in exercise.checks
+    ]
+    return {
+        "score": report.score,
+        "max_score": report.max_score,
+        "execution_time": round(report.duration, 3),
+        "output": f"Total: {report.score:g}/{report.max_score:g}",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def write_gradescope(report: GradeReport, path: Path) -> None:
+    path.write_text(json.dumps(gradescope_results(report), indent=2) + "\n", encoding="utf-8")

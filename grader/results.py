@@ -1,0 +1,91 @@
+"""What grading produced, independent of how it is reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CheckResult:
+    exercise: str
+    check: str
+    title: str
+    max_points: float
+    status: str  # "passed", "failed", "skipped" (said, never silently passed), "error" (grader bug)
+    expected: str = ""
+    seen: str = ""
+    hint: str = ""
+    detail: str = ""  # a diagnosis of this submission's specific mistake, when one is known
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.status == "passed" else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def explanation(self) -> str:
+        """The feedback a student reads for a check that did not pass."""
+        if self.passed:
+            return ""
+        parts = []
+        if self.status == "skipped":
+            parts.append(f"skipped: {self.seen}")
+        else:
+            if self.expected:
+                parts.append(f"expected: {self.expected}")
+            if self.seen:
+                parts.append(f"saw:      {_indent(self.seen)}")
+        if self.detail:
+            parts.append(f"why:      {_indent(self.detail)}")
+        if self.hint:
+            parts.append(f"hint:     {_indent(self.hint)}")
+        return "\n".join(parts)
+
+
+def _indent(text: str) -> str:
+    return text.strip("\n").replace("\n", "\n          ")
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    title: str
+    checks: list[CheckResult] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(check.points for check in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.max_points for check in self.checks)
+
+    @property
+    def full_marks(self) -> bool:
+        return bool(self.checks) and all(check.passed for check in self.checks)
+
+
+@dataclass
+class GradeReport:
+    submission: str
+    exercises: list[ExerciseResult]
+    duration: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(exercise.score for exercise in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    @property
+    def full_marks(self) -> bool:
+        return all(exercise.full_marks for exercise in self.exercises)
+
+
+def format_points(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,50 @@
+"""The environment student code sees: built from an allow-list, never from the grader's own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Variables copied from the grader's environment. Everything else (credentials, LOGURU_*,
+# WANDB_*, cloud tokens, CI secrets) is dropped because it is simply never copied.
+_PASSED_THROUGH = ("PATH", "TZ", "SYSTEMROOT", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+MARKER = "GRADER_SANDBOX_ID"
+
+
+def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | None = None) -> dict:
+    """Environment for one student run; ``home`` is a fresh temporary folder."""
+    env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
+    wandb_root = home / ".wandb-grader"
+    env.update(
+        {
+            "HOME": str(home),
+            "TMPDIR": str(home / "tmp"),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "MPLBACKEND": "Agg",
+            "NO_COLOR": "1",
+            "WANDB_MODE": "offline",
+            "WANDB_SILENT": "true",
+            "WANDB_DIR": str(wandb_root / "runs"),
+            "WANDB_CACHE_DIR": str(wandb_root / "cache"),
+            "WANDB_CONFIG_DIR": str(wandb_root / "config"),
+            "WANDB_DATA_DIR": str(wandb_root / "data"),
+            "WANDB_ARTIFACT_DIR": str(wandb_root / "artifacts"),
+            "WANDB_DISABLE_GIT": "true",
+            "WANDB_DISABLE_CODE": "true",
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            MARKER: sandbox_id,
+        }
+    )
+    for name in ("tmp", ".cache", ".config", ".local/share"):
+        (home / name).mkdir(parents=True, exist_ok=True)
+    for name in ("runs", "cache", "config", "data", "artifacts"):
+        (wandb_root / name).mkdir(parents=True, exist_ok=True)
+    env.update(extra or {})
+    return env

@@ -1,0 +1,292 @@
+"""Bootstrap that runs *inside* the student's process and reports what loguru really did.
+
+Usage (by the sandbox only): python probe.py EVENTS_FILE SCRIPT [ARG ...]
+
+The student's script runs as ``__main__`` exactly as ``python SCRIPT ARG ...`` would run it.
+Before it starts, this file:
+
+* wraps ``sys.stdout``/``sys.stderr`` so every terminal write made while a loguru sink is
+  writing is attributed to the loguru record being written;
+* waits for the student (or a library) to import loguru, then adds a capture handler that
+  sees every record and that a student's ``logger.remove()`` cannot take away, and wraps
+  loguru's sinks so that file writes and rotations are reported;
+* reports records sent through the standard ``logging`` module, so hints can say so.
+
+Events are JSON lines written with ``os.write`` so that they survive ``os._exit`` and crashes.
+Only the standard library is imported here: the student decides when loguru is imported, which
+matters for ``LOGURU_LEVEL`` set inside the script.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import runpy
+import sys
+import threading
+import traceback
+
+_MAX_TEXT = 4000  # characters kept per event text
+_MAX_PLAIN_BYTES = 64_000  # unattributed terminal text kept for diagnosis
+_state = threading.local()
+_fd = -1
+_plain_kept = 0
+
+
+def _emit(event: dict) -> None:
+    try:
+        os.write(_fd, (json.dumps(event, default=str) + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
+def _current_key():
+    return getattr(_state, "key", None)
+
+
+def _record_key(record) -> list:
+    return [record["time"].isoformat(), record["level"].no, record["message"]]
+
+
+class _Tee:
+    """A text stream that forwards to the real one and reports loguru's share of the text."""
+
+    def __init__(self, stream, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def write(self, text):
+        global _plain_kept
+        written = self._stream.write(text)
+        key = _current_key()
+        if key is not None:
+            _emit({"kind": "terminal", "stream": self._name, "key": key, "text": text[:_MAX_TEXT]})
+        elif text and _plain_kept < _MAX_PLAIN_BYTES:
+            _plain_kept += len(text)
+            _emit({"kind": "plain", "stream": self._name, "text": text[:_MAX_TEXT]})
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def __iter__(self):
+        return iter(self._stream)
+
+
+def _attributing(write):
+    """Wrap a loguru sink's write so terminal text it produces is tied to its record."""
+
+    def wrapper(self, message):
+        record = getattr(message, "record", None)
+        previous = _current_key()
+        _state.key = _record_key(record) if record is not None else None
+        try:
+            return write(self, message)
+        finally:
+            _state.key = previous
+
+    return wrapper
+
+
+def _patch_file_sink(file_sink_class) -> None:
+    original_write = file_sink_class.write
+    original_terminate = file_sink_class._terminate_file
+
+    def terminate(self, *, is_rotating=False):
+        if is_rotating:
+            self._grader_rotated = True
+        return original_terminate(self, is_rotating=is_rotating)
+
+    def write(self, message):
+        record = getattr(message, "record", None)
+        size_before = None
+        if self._file is not None:
+            try:
+                size_before = os.fstat(self._file.fileno()).st_size
+            except (OSError, ValueError):
+                size_before = None
+        self._grader_rotated = False
+        result = original_write(self, message)
+        if size_before is None and self._file_path:
+            size_before = _size_before_first_write(self._file_path, len(message))
+        _emit(
+            {
+                "kind": "file",
+                "key": _record_key(record) if record is not None else None,
+                "path": self._file_path,
+                "size_before": size_before,
+                "length": len(message),
+                "rotated": self._grader_rotated,
+                "text": str(message)[:_MAX_TEXT],
+            }
+        )
+        return result
+
+    file_sink_class._terminate_file = terminate
+    file_sink_class.write = write
+
+
+def _size_before_first_write(path: str, length: int):
+    try:
+        return max(os.path.getsize(path) - length, 0)
+    except OSError:
+        return None
+
+
+def _capture(message) -> None:
+    record = message.record
+    _emit(
+        {
+            "kind": "record",
+            "key": _record_key(record),
+            "level": record["level"].name,
+            "no": record["level"].no,
+            "message": record["message"][:_MAX_TEXT],
+            "file": record["file"].path,
+            "function": record["function"],
+            "line": record["line"],
+        }
+    )
+
+
+_CAPTURE_ID = -1  # outside the ids loguru hands out, so students' handler ids do not shift
+
+
+def _install_capture(logger) -> None:
+    core = logger._core
+    if _CAPTURE_ID in core.handlers:
+        return
+    count = core.handlers_count
+    handler_id = logger.add(_capture, level=0, format="{message}", catch=True)
+    with core.lock:
+        handlers = core.handlers.copy()
+        handlers[_CAPTURE_ID] = handlers.pop(handler_id)
+        core.handlers = handlers
+        core.handlers_count = count
+
+
+def _on_loguru_imported(module) -> None:
+    from loguru import _file_sink, _logger, _simple_sinks
+
+    for sink_class in (
+        _simple_sinks.StreamSink,
+        _simple_sinks.StandardSink,
+        _simple_sinks.CallableSink,
+    ):
+        sink_class.write = _attributing(sink_class.write)
+    _patch_file_sink(_file_sink.FileSink)
+
+    original_remove = _logger.Logger.remove
+
+    def remove(self, handler_id=None):
+        result = original_remove(self, handler_id)
+        _install_capture(module.logger)
+        return result
+
+    _logger.Logger.remove = remove
+    _install_capture(module.logger)
+
+
+class _LoguruWatcher(importlib.abc.MetaPathFinder):
+    """Runs the loguru patches right after ``import loguru`` finishes, whoever imports it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "loguru":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            try:
+                _on_loguru_imported(module)
+            except Exception as error:  # an unsupported loguru must not break the student
+                _emit({"kind": "probe_error", "text": repr(error)})
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+def _watch_stdlib_logging() -> None:
+    import logging
+
+    original = logging.Logger.callHandlers
+
+    def call_handlers(self, record):
+        if not getattr(_state, "in_stdlib", False):
+            _state.in_stdlib = True
+            try:
+                _emit(
+                    {
+                        "kind": "stdlib",
+                        "level": record.levelname,
+                        "no": record.levelno,
+                        "logger": record.name,
+                        "message": record.getMessage()[:_MAX_TEXT],
+                    }
+                )
+            except Exception:
+                pass
+            finally:
+                _state.in_stdlib = False
+        return original(self, record)
+
+    logging.Logger.callHandlers = call_handlers
+
+
+def _student_traceback(error: BaseException, root: str) -> str:
+    """The traceback limited to frames in the student's folder, paths made relative."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith("<")
+        and os.path.abspath(frame.filename).startswith(root + os.sep)
+    ]
+    lines = ["Traceback (most recent call last):\n"]
+    for frame in frames:
+        name = os.path.relpath(frame.filename, root)
+        lines.append(f'  File "{name}", line {frame.lineno}, in {frame.name}\n')
+        if frame.line:
+            lines.append(f"    {frame.line}\n")
+    lines.extend(traceback.format_exception_only(type(error), error))
+    return "".join(lines)
+
+
+def main() -> None:
+    global _fd
+    events_path, script, *args = sys.argv[1:]
+    _fd = os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    script = os.path.abspath(script)
+    root = os.path.dirname(script)
+
+    sys.stdout = sys.__stdout__ = _Tee(sys.__stdout__, "stdout")
+    sys.stderr = sys.__stderr__ = _Tee(sys.__stderr__, "stderr")
+    sys.meta_path.insert(0, _LoguruWatcher())
+    _watch_stdlib_logging()
+    if "loguru" in sys.modules:  # only if something imported it at start-up (a .pth file)
+        _on_loguru_imported(sys.modules["loguru"])
+
+    sys.argv = [script, *args]
+    sys.path[0] = root
+    _emit({"kind": "start"})
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as exit_:
+        _emit({"kind": "exit", "code": exit_.code if isinstance(exit_.code, int) else 1})
+        raise
+    except BaseException as error:
+        text = _student_traceback(error, root)
+        _emit({"kind": "exception", "type": type(error).__name__, "text": text})
+        sys.stderr.write(text)
+        sys.stderr.flush()
+        raise SystemExit(1) from None
+    _emit({"kind": "end"})
+
+
+if __name__ == "__main__":
+    main()

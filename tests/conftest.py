@@ -1,0 +1,74 @@
+"""Shared helpers for the harness's own tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Graded:
+    exit_code: int
+    stdout: str
+    stderr: str
+    results: dict | None
+
+    def failed_checks(self) -> set[str]:
+        assert self.results is not None, self.stdout + self.stderr
+        return {
+            t["number"].split(".", 1)[1] for t in self.results["tests"] if t["status"] != "passed"
+        }
+
+    def output_of(self, check: str) -> str:
+        assert self.results is not None
+        for test in self.results["tests"]:
+            if test["number"].split(".", 1)[1] == check:
+                return test["output"]
+        raise KeyError(check)
+
+
+def run_grader(
+    *args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 300
+) -> Graded:
+    """Run the grader's command line in a subprocess, as students and CI do."""
+    out = Path(os.environ.get("TMPDIR", "/tmp"))
+    json_file = None
+    if "--json" in args:
+        json_file = Path(args[args.index("--json") + 1])
+    process = subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    del out
+    results = json.loads(json_file.read_text()) if json_file and json_file.exists() else None
+    return Graded(process.returncode, process.stdout, process.stderr, results)
+
+
+def submission_with(tmp_path: Path, exercise: str, source: Path) -> Path:
+    """A submission folder holding ``source`` as the folder of ``exercise``."""
+    submission = tmp_path / "submission"
+    shutil.copytree(source, submission / exercise, ignore=shutil.ignore_patterns("case.toml"))
+    return submission
+
+
+def grade_folder(tmp_path: Path, exercise: str, source: Path) -> Graded:
+    submission = submission_with(tmp_path, exercise, source)
+    return run_grader(exercise, "--submission", str(submission), "--json", str(tmp_path / "r.json"))
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

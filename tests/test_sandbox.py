@@ -1,0 +1,191 @@
+"""The sandbox survives what student code does, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.sandbox import Limits, Sandbox
+
+
+def _folder(tmp_path: Path, source: str, name: str = "script.py") -> Path:
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / name).write_text(textwrap.dedent(source))
+    (folder / "notes.txt").write_text("keep me\n")
+    return folder
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _processes_mentioning(token: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if token.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_infinite_loop_with_children_is_stopped_and_nothing_survives(tmp_path: Path) -> None:
+    token = f"grader-test-sleeper-{os.getpid()}-{time.time_ns()}"
+    folder = _folder(
+        tmp_path,
+        f"""
+        import subprocess, sys
+        # a child in the group, and a grandchild that escapes the group with setsid
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "{token}"])
+        subprocess.Popen(["setsid", sys.executable, "-c", "import time; time.sleep(600)",
+                          "{token}"])
+        while True:
+            pass
+        """,
+    )
+    with Sandbox(folder, Limits(time_s=2)) as box:
+        started = time.monotonic()
+        result = box.run("script.py")
+        elapsed = time.monotonic() - started
+    assert result.timed_out and not result.ok
+    assert result.status() == "time limit of 2 s exceeded (the process was stopped)"
+    assert elapsed < 8
+    time.sleep(0.2)
+    assert _processes_mentioning(token) == []
+
+
+def test_huge_output_is_capped_head_and_tail(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        """
+        import sys
+        sys.stdout.write("FIRST LINE\\n")
+        block = b"x" * (1 << 20)
+        for _ in range(300):
+            sys.stdout.buffer.write(block)
+        sys.stdout.flush()
+        print("\\nLAST LINE")
+        """,
+    )
+    with Sandbox(folder, Limits(time_s=60, output_kb=16)) as box:
+        result = box.run("script.py", probe=False)
+    assert result.ok
+    assert result.stdout.startswith("FIRST LINE")
+    assert result.stdout.rstrip().endswith("LAST LINE")
+    assert "bytes of output cut" in result.stdout
+    assert len(result.stdout) < 40_000
+
+
+def test_huge_allocation_hits_the_memory_limit(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "data = bytearray(8 * 1024 ** 3)\nprint(len(data))\n")
+    with Sandbox(folder, Limits(memory_mb=1024)) as box:
+        result = box.run("script.py")
+    assert not result.ok
+    assert result.out_of_memory
+    assert result.status() == "ran out of memory (limit 1024 MB)"
+
+
+def test_sigkill_is_reported_in_words(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    with Sandbox(folder, Limits()) as box:
+        result = box.run("script.py")
+    assert result.signal_name == "SIGKILL"
+    assert result.status() == "was killed by signal SIGKILL"
+
+
+def test_invalid_utf8_output_is_tolerated(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        "import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe \\xc3\\x28 end')\n"
+        "sys.stderr.buffer.write(b'\\x80\\x81')\n",
+    )
+    with Sandbox(folder, Limits()) as box:
+        result = box.run("script.py")
+    assert result.ok
+    assert result.stdout.startswith("ok ") and result.stdout.endswith(" end")
+    assert "\ufffd" in result.stdout and "\ufffd" in result.stderr
+
+
+def test_a_script_that_empties_its_folder_leaves_the_student_files_alone(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        """
+        import os, shutil
+        from pathlib import Path
+        here = Path(__file__).resolve().parent
+        for item in here.iterdir():
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+        Path(here, "notes.txt").write_text("overwritten")
+        try:
+            shutil.rmtree(here.parent.parent / "student")
+        except OSError:
+            pass
+        """,
+    )
+    (folder / "data").mkdir()
+    (folder / "data" / "x.csv").write_text("1,2\n")
+    before = _fingerprint(folder)
+    with Sandbox(folder, Limits()) as box:
+        result = box.run("script.py")
+    assert result.ok, result.stderr
+    assert _fingerprint(folder) == before
+
+
+def test_environment_is_scrubbed_and_home_is_private(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("WANDB_API_KEY", "a" * 40)
+    monkeypatch.setenv("LOGURU_LEVEL", "WARNING")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret")
+    folder = _folder(
+        tmp_path, "import json, os\nprint(json.dumps(dict(os.environ), sort_keys=True))\n"
+    )
+    with Sandbox(folder, Limits()) as box:
+        result = box.run("script.py", probe=False)
+        env = __import__("json").loads(result.stdout)
+        assert env["HOME"] == str(result.home) and result.home.is_dir()
+        for name in ("WANDB_DIR", "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR", "WANDB_DATA_DIR"):
+            assert env[name].startswith(str(result.home))
+    assert env["WANDB_MODE"] == "offline"
+    leaked = [
+        n
+        for n in env
+        if n.startswith("LOGURU_")
+        or n in ("AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "WANDB_API_KEY")
+    ]
+    assert leaked == []
+    assert "a" * 40 not in result.stdout
+
+
+def test_os_exit_and_crash_are_told_apart(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "import os\nos._exit(0)\n")
+    (folder / "crash.py").write_text("def f():\n    return 1 / 0\n\nf()\n")
+    with Sandbox(folder, Limits()) as box:
+        quiet_exit = box.run("script.py")
+        crash = box.run("crash.py")
+    assert quiet_exit.exit_code == 0
+    assert crash.exit_code == 1
+    assert 'File "crash.py", line 2, in f' in crash.stderr
+    assert "ZeroDivisionError" in crash.stderr
+    assert "runpy" not in crash.stderr and "probe.py" not in crash.stderr
+
+
+@pytest.mark.parametrize("limit", [1.5])
+def test_time_limit_is_honoured_for_sleeping_scripts(tmp_path: Path, limit: float) -> None:
+    folder = _folder(tmp_path, "import time\ntime.sleep(60)\n")
+    with Sandbox(folder, Limits(time_s=limit)) as box:
+        started = time.monotonic()
+        result = box.run("script.py")
+    assert result.timed_out
+    assert time.monotonic() - started < limit + 3
