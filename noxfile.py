@@ -21,13 +21,16 @@ ROOT = Path(__file__).parent
 
 
 def _install(session: nox.Session, extras: str = "") -> None:
-    """`pip install -e .[extras]` once per change of pyproject.toml."""
+    """`pip install -e .[extras]` once per change of pyproject.toml or constraints.txt."""
     target = f".[{extras}]" if extras else "."
     stamp = Path(session.virtualenv.location) / ".installed"
-    key = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + target.encode()).hexdigest()
+    inputs = (ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes()
+    key = hashlib.sha256(inputs + target.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == key:
         return
-    session.install("--disable-pip-version-check", "-q", "-e", target)
+    session.install(
+        "--disable-pip-version-check", "-q", "-c", str(ROOT / "constraints.txt"), "-e", target
+    )
     stamp.write_text(key)
 
 
@@ -69,3 +72,11 @@ def lint(session: nox.Session) -> None:
     _install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Speed: what grading adds to a bare run of the solutions, measured in one run."""
+    _install(session)
+    env = {"GRADER_NOX": f"{sys.executable} -m nox"}
+    session.run("python", "benchmarks/grade_overhead.py", *session.posargs, env=env)

@@ -189,3 +189,24 @@ def test_time_limit_is_honoured_for_sleeping_scripts(tmp_path: Path, limit: floa
         result = box.run("script.py")
     assert result.timed_out
     assert time.monotonic() - started < limit + 3
+
+
+def test_links_and_special_files_in_the_submission_are_harmless(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        """
+        from pathlib import Path
+        Path("linked.txt").write_text("changed through the link?")
+        print(sorted(p.name for p in Path(".").iterdir()))
+        """,
+    )
+    (tmp_path / "outside.txt").write_text("original\n")
+    (folder / "linked.txt").symlink_to(tmp_path / "outside.txt")
+    (folder / "root").symlink_to("/")
+    (folder / "dangling").symlink_to(tmp_path / "missing")
+    os.mkfifo(folder / "pipe")
+    with Sandbox(folder, Limits()) as box:
+        result = box.run("script.py")
+    assert result.ok, result.stderr
+    assert "root" not in result.stdout and "pipe" not in result.stdout
+    assert (tmp_path / "outside.txt").read_text() == "original\n"

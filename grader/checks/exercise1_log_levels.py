@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks.loguru_checks import StudentRun, require_clean_exit, require_level, run_script
+from grader.checks.loguru_checks import require_level
+from grader.checks.running import StudentRun, require_clean_exit, run_script
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import pytest
 
 from grader.checks.loguru_checks import (
-    StudentRun,
-    require_clean_exit,
     require_every_level,
     require_loud_on_terminal,
     require_quiet_hidden,
-    run_script,
 )
+from grader.checks.running import StudentRun, require_clean_exit, run_script
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,13 @@ from pathlib import Path
 import pytest
 
 from grader.checks.loguru_checks import (
-    StudentRun,
     file_evidence,
     files_written,
-    require_clean_exit,
     require_every_level,
     require_loud_on_terminal,
     require_quiet_hidden,
-    run_script,
 )
+from grader.checks.running import StudentRun, require_clean_exit, run_script
 from grader.judge import fail
 from grader.readers.loguru_trace import LEVELS
 
@@ -135,12 +133,13 @@ def check_rotates_at_100mb(rotation_runs: dict[str, StudentRun]) -> None:
     run = rotation_runs["at"]
     first = _first_write(run, "at", THRESHOLD)
     if not first.rotated:
+        emptied = first.size_before is not None and first.size_before < THRESHOLD
         fail(
             f"loguru to rotate {LOG_NAME} once it holds 100,000,000 bytes",
-            f"a {THRESHOLD:,}-byte {LOG_NAME} was appended to without rotating"
-            + (
-                f" (size seen by loguru: {first.size_before:,} bytes)"
-                if first.size_before is not None and first.size_before != THRESHOLD
-                else ""
-            ),
+            f"a {THRESHOLD:,}-byte {LOG_NAME} was written to without rotating"
+            + (f"; loguru found it holding {first.size_before:,} bytes" if emptied else ""),
+            'the sink emptied the existing file when it opened it (mode="w"), so the log '
+            'never grows to the rotation size: keep the default mode="a"'
+            if emptied
+            else "",
         )

@@ -9,25 +9,24 @@ saw loguru write count, so standard-logging lines never pass for loguru's.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
-from grader.checks.loguru_checks import (
-    StudentRun,
-    crash_report,
-    file_evidence,
-    files_written,
-    run_script,
-)
+from grader.checks.loguru_checks import file_evidence, files_written
+from grader.checks.running import StudentRun, crash_report, run_script
 from grader.judge import fail
-from grader.readers.loguru_trace import LEVELS
+from grader.readers.loguru_trace import LEVELS, by_severity
 
 SCRIPT = "my_logger_hydra.py"
 LOG_NAME = "my_logger_hydra.log"
 PROBE_VALUE = "grader_probe_7351"
+# The probe as a *config* shows it (YAML, dict or JSON), not as the override text `key=value`.
+_PROBE_IN_CONFIG = re.compile(r"grader_probe['\"]?\s*:\s*['\"]?" + PROBE_VALUE)
 
 
 @dataclass
@@ -88,13 +87,21 @@ def check_log_in_run_dir(runs: list[HydraRun]) -> None:
 
 def _where_detail(hydra_run: HydraRun) -> str:
     run = hydra_run.run
-    launch = run.result.cwd / LOG_NAME
-    if run.trace.writes_to(launch):
-        return (
-            "the file went to the folder the app was launched from: a relative sink path is "
-            "resolved against the working directory, which Hydra leaves alone unless "
-            'version_base="1.1"'
-        )
+    launch = str(run.result.cwd)
+    for sink in run.trace.file_sinks:
+        if sink["path"].endswith(LOG_NAME) and sink["path"].startswith(launch):
+            when = (
+                "at import time, before Hydra's job started"
+                if sink.get("added_in") == "<module>"
+                else f"in {sink.get('added_in') or 'library code'}()"
+            )
+            return (
+                f"the sink's path pointed into the folder the app was launched from "
+                f"({run.result.tidy(sink['path'])}); the sink was added {when}, while the "
+                f"working directory was {run.result.tidy(sink['cwd'])}. Relative paths, "
+                "os.getcwd() and get_original_cwd() all lead there; Hydra's run directory "
+                "is another folder"
+            )
     if not run.trace.records and not run.result.ok:
         return "the app stopped before logging: " + run.result.status()
     return ""
@@ -109,19 +116,43 @@ def _require_log(hydra_run: HydraRun) -> None:
         )
 
 
-def check_config_logged(runs: list[HydraRun]) -> None:
+def _own_keys(exercise_dir: Path) -> list[str]:
+    """Top-level keys of the student's config.yaml, which the composed config must contain."""
+    try:
+        data = yaml.safe_load((exercise_dir / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [str(key) for key in data if key not in ("defaults", "hydra")]
+
+
+def _shows_config(message: str, keys: list[str]) -> bool:
+    return bool(_PROBE_IN_CONFIG.search(message)) and (
+        not keys or any(key in message for key in keys)
+    )
+
+
+def check_config_logged(runs: list[HydraRun], exercise_dir: Path) -> None:
     hydra_run = runs[0]
     _require_log(hydra_run)
     run = hydra_run.run
-    logged = [r for r in run.trace.records if PROBE_VALUE in r.message]
+    keys = _own_keys(exercise_dir)
+    logged = [r for r in run.trace.records if _shows_config(r.message, keys)]
     if not any(file_evidence(run, hydra_run.log, record) for record in logged):
+        mentions = [r for r in run.trace.records if PROBE_VALUE in r.message]
         stdlib = any(PROBE_VALUE in event.get("message", "") for event in run.trace.stdlib)
+        if logged:
+            seen = "a loguru message holds the config, but it did not reach that file"
+        elif mentions:
+            seen = f"loguru logged {mentions[0].message[:120]!r}, which is not the config itself"
+        else:
+            seen = "the override's value appears in no loguru message in that file"
         fail(
-            f"the composed config, including the override grader_probe={PROBE_VALUE}, "
-            f"logged through loguru into {LOG_NAME}",
-            "the override's value appears in no loguru message in that file"
-            if not logged
-            else "a loguru message holds the config but it did not reach that file",
+            f"the composed config (keys of config.yaml such as {', '.join(keys[:3]) or '…'} "
+            f"plus the override grader_probe: {PROBE_VALUE}) logged through loguru into "
+            f"{LOG_NAME}",
+            seen,
             "the config went through the standard logging module (Hydra's log), not loguru"
             if stdlib
             else "",
@@ -138,7 +169,7 @@ def check_levels_in_run_log(runs: list[HydraRun]) -> None:
         if not any(file_evidence(run, hydra_run.log, r) for r in run.trace.at_level(level))
     ]
     if missing:
-        stdlib_levels = sorted({e["level"] for e in run.trace.stdlib if e["level"] in missing})
+        stdlib_levels = by_severity({e["level"] for e in run.trace.stdlib if e["level"] in missing})
         fail(
             f"one loguru message per level ({', '.join(LEVELS)}) in {LOG_NAME}",
             f"no loguru message at {', '.join(missing)} in that file",

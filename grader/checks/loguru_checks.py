@@ -2,68 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from grader.checks.running import StudentRun
 from grader.judge import fail
-from grader.readers.loguru_trace import LEVELS, LoguruTrace, Record, read_trace
-from grader.sandbox import RunResult, Sandbox
+from grader.readers.loguru_trace import LEVELS, LoguruTrace, Record
 
 LOUD = ("WARNING", "ERROR", "CRITICAL")
 QUIET = ("DEBUG", "INFO")
-_TERMINAL_FILES = {
-    "/dev/stdout",
-    "/dev/stderr",
-    "/dev/tty",
-    "/dev/fd/1",
-    "/dev/fd/2",
-    "/proc/self/fd/1",
-    "/proc/self/fd/2",
-}
-
-
-@dataclass
-class StudentRun:
-    """One run of a student script together with what loguru did during it."""
-
-    result: RunResult
-    trace: LoguruTrace
-    script: str
-
-    def on_terminal(self, record: Record) -> list[str]:
-        streams = self.trace.reached_terminal(record)
-        to_devices = [w for w in self.trace.files if w.path in _TERMINAL_FILES]
-        if any(w.key == record.key for w in to_devices):
-            streams.append("terminal device")
-        return streams
-
-
-def run_script(sandbox: Sandbox, script: str, *args: str, **options) -> StudentRun:
-    result = sandbox.run(script, args, **options)
-    return StudentRun(result, read_trace(result.events_file), script)
-
-
-def crash_report(run: StudentRun) -> str:
-    """How the run ended, with the student's own traceback when there is one."""
-    result = run.result
-    text = result.status()
-    if run.trace.exception:
-        text += "\n" + result.tidy(run.trace.exception["text"]).rstrip()
-    elif not result.ok and result.stderr.strip():
-        text += "\nlast lines of stderr:\n" + _tail(result.tidy(result.stderr), 12)
-    elif result.ok and not run.trace.finished:
-        text += ", but the script stopped early (os._exit?) before reaching its end"
-    return text
-
-
-def _tail(text: str, lines: int) -> str:
-    return "\n".join(text.rstrip().splitlines()[-lines:])
-
-
-def require_clean_exit(run: StudentRun, command: str | None = None) -> None:
-    command = command or f"python {run.script}"
-    if not run.result.ok or not run.trace.finished:
-        fail(f"`{command}` to run to its end and exit with code 0", crash_report(run))
 
 
 def require_level(run: StudentRun, level: str) -> list[Record]:
@@ -96,16 +42,23 @@ def _levels_seen(trace: LoguruTrace) -> str:
 
 def _diagnose_missing(run: StudentRun, level: str) -> str:
     """Say *why* a level is missing when the run shows it."""
+    article = "an" if level[0] in "AEIOU" else "a"
+    if run.trace.exception or not run.result.ok or not run.trace.finished:
+        return f"the script did not reach its end: {run.result.status()}"
     stdlib = [event for event in run.trace.stdlib if event.get("level") == level]
     if stdlib:
         return (
-            f"a {level} message went through Python's standard `logging` module "
+            f"{article} {level} message went through Python's standard `logging` module "
             f"({stdlib[0]['message']!r}), not through loguru"
+        )
+    if level == "WARNING" and run.trace.python_warnings:
+        warning = run.trace.python_warnings[0]
+        return (
+            f"warnings.warn(...) raised a Python {warning['category']} "
+            f"({warning['message']!r}): the `warnings` module is not loguru"
         )
     if level.lower() in run.trace.printed_text().lower():
         return f"the word {level.lower()!r} was printed with print(), which is not logging"
-    if run.trace.exception or not run.result.ok:
-        return f"the script did not finish: {run.result.status()}"
     return ""
 
 

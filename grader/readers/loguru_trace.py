@@ -8,6 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# A file sink on one of these paths writes to the terminal.
+TERMINAL_FILES = frozenset(
+    (
+        "/dev/stdout",
+        "/dev/stderr",
+        "/dev/tty",
+        "/dev/fd/1",
+        "/dev/fd/2",
+        "/proc/self/fd/1",
+        "/proc/self/fd/2",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class LoguruTrace:
     plain: list[Write] = field(default_factory=list)  # everything else printed (first 64 KB)
     files: list[FileWrite] = field(default_factory=list)
     stdlib: list[dict] = field(default_factory=list)  # records of the standard logging module
+    python_warnings: list[dict] = field(default_factory=list)  # warnings.warn(...) shown
+    file_sinks: list[dict] = field(default_factory=list)  # loguru file sinks: path, cwd at add
     exception: dict | None = None
     finished: bool = False  # the script returned (no crash, no os._exit)
     probe_errors: list[str] = field(default_factory=list)
@@ -54,11 +68,14 @@ class LoguruTrace:
         return [record for record in self.records if record.level == level]
 
     def levels(self) -> list[str]:
-        return sorted({r.level for r in self.records}, key=lambda n: _level_order(n))
+        return by_severity({r.level for r in self.records})
 
     def reached_terminal(self, record: Record) -> list[str]:
-        """Names of the streams (stdout/stderr) that received text for ``record``."""
-        return sorted({w.stream for w in self.terminal if _matches(w, record) and w.text.strip()})
+        """Names of the streams (stdout/stderr, or a terminal device) that showed ``record``."""
+        streams = {w.stream for w in self.terminal if _matches(w, record) and w.text.strip()}
+        if any(w.path in TERMINAL_FILES and _matches(w, record) for w in self.files):
+            streams.add("terminal device")
+        return sorted(streams)
 
     def file_paths(self) -> list[str]:
         """Every file a loguru file sink wrote, in order of first write."""
@@ -71,12 +88,14 @@ class LoguruTrace:
     def writes_of(self, record: Record, path: Path | str) -> list[FileWrite]:
         return [write for write in self.writes_to(path) if _matches(write, record)]
 
-    def printed_text(self) -> str:
-        return "".join(write.text for write in self.plain)
+    def printed_text(self, stream: str = "stdout") -> str:
+        """Text printed outside loguru on ``stream`` (the first 64 KB)."""
+        return "".join(write.text for write in self.plain if write.stream == stream)
 
 
-def _level_order(name: str) -> int:
-    return LEVELS.index(name) if name in LEVELS else len(LEVELS)
+def by_severity(levels) -> list[str]:
+    """Level names from DEBUG to CRITICAL, others (SUCCESS, TRACE, custom) after them."""
+    return sorted(levels, key=lambda name: (LEVELS.index(name) if name in LEVELS else 99, name))
 
 
 def _matches(write: Write | FileWrite, record: Record) -> bool:
@@ -137,6 +156,10 @@ def _add(trace: LoguruTrace, event: dict) -> None:
         )
     elif kind == "stdlib":
         trace.stdlib.append(event)
+    elif kind == "pywarning":
+        trace.python_warnings.append(event)
+    elif kind == "file_sink":
+        trace.file_sinks.append(event)
     elif kind == "exception":
         trace.exception = event
     elif kind == "end":

@@ -33,6 +33,7 @@ _MAX_PLAIN_BYTES = 64_000  # unattributed terminal text kept for diagnosis
 _state = threading.local()
 _fd = -1
 _plain_kept = 0
+_root = ""  # the folder of the student's script
 
 
 def _emit(event: dict) -> None:
@@ -91,8 +92,21 @@ def _attributing(write):
 
 
 def _patch_file_sink(file_sink_class) -> None:
+    original_init = file_sink_class.__init__
     original_write = file_sink_class.write
     original_terminate = file_sink_class._terminate_file
+
+    def init(self, path, **kwargs):
+        # Where relative paths were resolved from, and when, matters for Hydra: report both.
+        _emit(
+            {
+                "kind": "file_sink",
+                "path": os.path.abspath(str(path)),
+                "cwd": os.getcwd(),
+                "added_in": _student_function(),
+            }
+        )
+        return original_init(self, path, **kwargs)
 
     def terminate(self, *, is_rotating=False):
         if is_rotating:
@@ -124,8 +138,19 @@ def _patch_file_sink(file_sink_class) -> None:
         )
         return result
 
+    file_sink_class.__init__ = init
     file_sink_class._terminate_file = terminate
     file_sink_class.write = write
+
+
+def _student_function():
+    """Name of the innermost function of the student's script on the stack (None if none)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _root:
+            return frame.f_code.co_name
+        frame = frame.f_back
+    return None
 
 
 def _size_before_first_write(path: str, length: int):
@@ -239,6 +264,18 @@ def _watch_stdlib_logging() -> None:
     logging.Logger.callHandlers = call_handlers
 
 
+def _watch_python_warnings() -> None:
+    import warnings
+
+    original = warnings.showwarning
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        _emit({"kind": "pywarning", "category": category.__name__, "message": str(message)})
+        return original(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = showwarning
+
+
 def _student_traceback(error: BaseException, root: str) -> str:
     """The traceback limited to frames in the student's folder, paths made relative."""
     frames = [
@@ -258,16 +295,17 @@ def _student_traceback(error: BaseException, root: str) -> str:
 
 
 def main() -> None:
-    global _fd
+    global _fd, _root
     events_path, script, *args = sys.argv[1:]
     _fd = os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     script = os.path.abspath(script)
-    root = os.path.dirname(script)
+    root = _root = os.path.dirname(script)
 
     sys.stdout = sys.__stdout__ = _Tee(sys.__stdout__, "stdout")
     sys.stderr = sys.__stderr__ = _Tee(sys.__stderr__, "stderr")
     sys.meta_path.insert(0, _LoguruWatcher())
     _watch_stdlib_logging()
+    _watch_python_warnings()
     if "loguru" in sys.modules:  # only if something imported it at start-up (a .pth file)
         _on_loguru_imported(sys.modules["loguru"])
 
@@ -282,8 +320,9 @@ def main() -> None:
     except BaseException as error:
         text = _student_traceback(error, root)
         _emit({"kind": "exception", "type": type(error).__name__, "text": text})
-        sys.stderr.write(text)
-        sys.stderr.flush()
+        real_stderr = sys.__stderr__._stream  # past the tee: this is not the student's output
+        real_stderr.write(text)
+        real_stderr.flush()
         raise SystemExit(1) from None
     _emit({"kind": "end"})
 

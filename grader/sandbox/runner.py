@@ -20,7 +20,7 @@ from .output import CappedStream
 from .reaper import kill_group, kill_marked
 
 PROBE = Path(__file__).with_name("probe.py")
-_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".git", "wandb", "outputs")
+_SKIPPED_NAMES = shutil.ignore_patterns("__pycache__", "*.pyc", ".git", "wandb", "outputs")
 
 
 @dataclass(frozen=True)
@@ -151,12 +151,23 @@ class Sandbox:
         )
 
 
+def _skipped(folder: str, names: list[str]) -> set[str]:
+    """Names not copied: caches, old run outputs, linked folders (a link to / would copy the
+    whole disk) and anything that is not a plain file or folder (a FIFO would block)."""
+    skipped = set(_SKIPPED_NAMES(folder, names))
+    for name in names:
+        path = os.path.join(folder, name)
+        linked_folder = os.path.islink(path) and os.path.isdir(path)
+        if linked_folder or not (os.path.isfile(path) or os.path.isdir(path)):
+            skipped.add(name)
+    return skipped
+
+
 def _copy_tree(source: Path, target: Path) -> None:
-    """Copy the exercise folder; symlinks are followed so nothing can write back through one."""
+    """Copy the exercise folder. Linked files are copied as files, so that nothing a run
+    writes can reach the student's folder through a link."""
     if source.is_dir():
-        shutil.copytree(
-            source, target, ignore=_IGNORED, symlinks=False, ignore_dangling_symlinks=True
-        )
+        shutil.copytree(source, target, ignore=_skipped, symlinks=False)
     else:
         target.mkdir(parents=True)
 

@@ -1,0 +1,7 @@
+from loguru import logger
+
+logger.debug("debug")
+logger.info("info")
+logger.warning("warning")
+logger.exception("error")
+logger.critical("critical")

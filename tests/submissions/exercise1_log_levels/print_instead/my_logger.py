@@ -1,0 +1,5 @@
+print("debug: starting")
+print("info: running")
+print("warning: careful")
+print("error: failed")
+print("critical: dead")
