@@ -1,0 +1,192 @@
+"""Checks shared by the W&B exercises (5-8), judged on the offline run log wandb wrote.
+
+The training script is run once per exercise with deliberately unusual values, so that a
+configuration typed into the script instead of read from the command line shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.checks.running import StudentRun, crash_report, run_script
+from grader.judge import fail
+from grader.readers.wandb_run import WandbLogError, WandbRun, find_run_logs, read_run
+from grader.sandbox import Sandbox
+
+TRAIN_SIZE = 1437  # images in my_project's training set
+TRAIN_ARGS = {"lr": 0.0123, "batch_size": 48, "epochs": 1}
+SCALARS = ("train_loss", "train_accuracy")
+
+
+def cli(values: dict) -> list[str]:
+    """The ``--name=value`` form a sweep agent uses."""
+    return [f"--{name}={value}" for name, value in values.items()]
+
+
+@dataclass
+class TrainingRun(StudentRun):
+    """A run of train.py plus every W&B run it wrote."""
+
+    runs: list[WandbRun] = field(default_factory=list)
+    read_errors: list[str] = field(default_factory=list)
+    args: dict = field(default_factory=dict)
+
+    @property
+    def command(self) -> str:
+        return f"python {self.script} {' '.join(cli(self.args))}"
+
+    @property
+    def wandb(self) -> WandbRun | None:
+        """The training run: the one with job_type "train", else the one with most history."""
+        if not self.runs:
+            return None
+        trains = [run for run in self.runs if run.job_type == "train"]
+        return max(trains or self.runs, key=lambda run: len(run.history))
+
+
+def run_training(
+    sandbox: Sandbox, script: str = "train.py", args: dict | None = None, **options
+) -> TrainingRun:
+    args = dict(TRAIN_ARGS if args is None else args)
+    student = run_script(sandbox, script, *cli(args), **options)
+    runs, errors = [], []
+    for path in find_run_logs(student.result.home / ".wandb-grader" / "runs"):
+        try:
+            runs.append(read_run(path))
+        except WandbLogError as error:
+            errors.append(f"{path.name}: {error}")
+    return TrainingRun(student.result, student.trace, script, runs, errors, args)
+
+
+def require_finished_process(training: TrainingRun) -> None:
+    if not training.result.ok:
+        fail(f"`{training.command}` to exit with code 0", crash_report(training))
+
+
+def require_wandb_run(training: TrainingRun) -> WandbRun:
+    run = training.wandb
+    if run is None:
+        seen = "no W&B run was written (no run-*.wandb file)"
+        if not training.result.ok:
+            seen += "\n" + crash_report(training)
+        fail("a W&B run started with wandb.init(...)", seen, "; ".join(training.read_errors))
+    return run
+
+
+def require_project_and_job_type(run: WandbRun) -> None:
+    if not run.project or run.job_type != "train":
+        fail(
+            'wandb.init(project=..., job_type="train")',
+            f"project {run.project or '(none given)'!r}, job_type {run.job_type or '(none)'!r}",
+        )
+
+
+def _same(seen, wanted) -> bool:
+    if isinstance(wanted, float):
+        return isinstance(seen, int | float) and math.isclose(seen, wanted, rel_tol=1e-9)
+    return seen == wanted and not isinstance(seen, bool)
+
+
+def require_config_from_cli(run: WandbRun, args: dict) -> None:
+    wrong = {
+        name: run.config.get(name, "(missing)")
+        for name, wanted in args.items()
+        if not _same(run.config.get(name), wanted)
+    }
+    if wrong:
+        given = ", ".join(f"{name}={value}" for name, value in args.items())
+        seen = ", ".join(f"{name}={value!r}" for name, value in wrong.items())
+        fail(
+            f"the run's config to hold the command-line values {given}",
+            f"config has {seen}",
+            "the config keeps the script's defaults: the command line is not read, or not "
+            "passed to wandb.init(config=...)"
+            if all(name in run.config for name in wrong)
+            else "",
+        )
+
+
+def expected_steps(args: dict) -> set[int]:
+    """Optimizer steps for the given batch size and epochs (with or without drop_last)."""
+    batches = {math.ceil(TRAIN_SIZE / args["batch_size"]), TRAIN_SIZE // args["batch_size"]}
+    return {batch * args["epochs"] for batch in batches}
+
+
+def _batch_size_for(rows: int, epochs: int) -> list[int]:
+    return [size for size in range(1, 513) if math.ceil(TRAIN_SIZE / size) * epochs == rows]
+
+
+def require_scalars_per_step(run: WandbRun, args: dict) -> None:
+    wanted = expected_steps(args)
+    counts = {key: len(run.series(key)) for key in SCALARS}
+    if all(count in wanted for count in counts.values()):
+        return
+    steps = " or ".join(str(n) for n in sorted(wanted))
+    seen = ", ".join(f"{key} in {count} history rows" for key, count in counts.items())
+    detail = ""
+    rows = max(counts.values())
+    if rows and rows == args["epochs"]:
+        detail = "that is one row per epoch: log inside the batch loop, after optimizer.step()"
+    elif rows and (sizes := _batch_size_for(rows, args["epochs"])):
+        detail = (
+            f"{rows} rows is what batches of {sizes[0]} give: is the DataLoader built with the "
+            "batch_size from the command line?"
+        )
+    fail(
+        f"train_loss and train_accuracy logged at every optimizer step: {steps} rows for "
+        f"{TRAIN_SIZE} images, batch_size={args['batch_size']}, epochs={args['epochs']}",
+        seen,
+        detail,
+    )
+
+
+def require_accuracy_fraction(run: WandbRun) -> None:
+    values = [value for _, value in run.series("train_accuracy")]
+    if not values:
+        fail("train_accuracy values between 0 and 1", "no train_accuracy was logged")
+    bad = [v for v in values if not isinstance(v, int | float) or not 0 <= v <= 1]
+    if bad:
+        fail(
+            "train_accuracy as a fraction between 0 and 1",
+            f"{len(bad)} of {len(values)} values outside [0, 1], e.g. {bad[0]!r}",
+            "a value above 1 looks like a percentage or a count of correct images: divide "
+            "by the batch size"
+            if isinstance(bad[0], int | float) and bad[0] > 1
+            else "",
+        )
+
+
+def require_clean_finish(training: TrainingRun, run: WandbRun) -> None:
+    if run.exit_code != 0:
+        seen = (
+            "the run log has no exit record: the process ended before wandb could finish "
+            "(os._exit, a kill, or a crash in wandb itself)"
+            if run.exit_code is None
+            else f"the run finished with exit code {run.exit_code}"
+        )
+        if not training.result.ok:
+            seen += "\n" + crash_report(training)
+        fail("the W&B run to finish cleanly (exit code 0 in the run log)", seen)
+
+
+def require_exercise5(training: TrainingRun) -> WandbRun:
+    """Everything exercise 5 asks, as one requirement (exercises 6-8 build on it)."""
+    run = require_wandb_run(training)
+    require_project_and_job_type(run)
+    require_config_from_cli(run, training.args)
+    require_scalars_per_step(run, training.args)
+    require_accuracy_fraction(run)
+    return run
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG file, from its header (None if it is not a PNG)."""
+    try:
+        header = path.read_bytes()[:24]
+    except OSError:
+        return None
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
