@@ -79,4 +79,4 @@ def bench(session: nox.Session) -> None:
     """Speed: what grading adds to a bare run of the solutions, measured in one run."""
     _install(session)
     env = {"GRADER_NOX": f"{sys.executable} -m nox"}
-    session.run("python", "benchmarks/grade_overhead.py", *session.posargs, env=env)
+    session.run("python", "benchmarks/speed.py", *session.posargs, env=env)

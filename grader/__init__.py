@@ -17,7 +17,7 @@ __all__ = ["grade", "main"]
 def grade(submission: Path, exercises: list[str] | None = None):
     """Grade ``exercises`` (all when empty) of a submission folder; returns a ``GradeReport``."""
     from .course import load_course
-    from .judge import run_checks
+    from .judge import grade as grade_exercises
 
     course = load_course()
-    return run_checks(course, Path(submission).resolve(), course.resolve(exercises or []))
+    return grade_exercises(course, Path(submission).resolve(), course.resolve(exercises or []))

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .course import UsageError, load_course
+from .course import Course, Exercise, UsageError, load_course
 
 EXIT_FULL_MARKS, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,30 +42,70 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument("--config", type=Path, metavar="FILE", help="course configuration TOML")
     parser.add_argument("--no-color", action="store_true", help="plain text output")
+    parser.add_argument(
+        "--jobs", type=int, metavar="N", help="gradings at once (default: one per core)"
+    )
+    parser.add_argument(
+        "--watch", action="store_true", help="grade again each time a file of the exercise changes"
+    )
+    batch = parser.add_argument_group("grading a class")
+    batch.add_argument(
+        "--batch", type=Path, metavar="DIR", help="one submission folder per student"
+    )
+    batch.add_argument(
+        "--gradebook",
+        type=Path,
+        default=Path("grades.csv"),
+        metavar="CSV",
+        help="gradebook to write (default: grades.csv; results JSON go beside it)",
+    )
+    batch.add_argument(
+        "--shard", metavar="I/N", help="grade only every N-th student, from the I-th"
+    )
+    batch.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="CSV",
+        help="merge shard gradebooks into --gradebook",
+    )
+    parser.add_argument("--allow-missing", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
+        if args.merge:
+            return _merge(args)
         course = load_course(args.config)
         exercises = course.resolve(args.exercises)
+        if args.batch:
+            return _batch(args, course, exercises)
         submission = args.submission
         if not submission.is_dir():
-            raise UsageError(
-                f"submission folder not found: {submission} "
-                f"(expected a folder holding {', '.join(e.name for e in course.exercises[:2])}, …)"
-            )
-        if args.exercises:
+            names = ", ".join(e.name for e in course.exercises[:2])
+            raise UsageError(f"submission folder not found: {submission} (expected {names}, …)")
+        if args.exercises and not args.allow_missing:
             _require_folders(submission, [e.name for e in exercises])
     except UsageError as error:
         print(f"grade: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.watch:
+        from .watch import watch
 
-    from .judge import run_checks
+        return watch(submission, exercises, [a for a in argv if a != "--watch"])
+    return _grade(args, course, submission, exercises)
+
+
+def _grade(
+    args: argparse.Namespace, course: Course, submission: Path, exercises: list[Exercise]
+) -> int:
+    from .judge import grade
     from .report import append_step_summary, print_report, write_gradescope, write_junit
 
-    report = run_checks(course, submission.resolve(), exercises)
+    report = grade(course, submission.resolve(), exercises, args.jobs)
     if args.no_color:
         os.environ["NO_COLOR"] = "1"
     print_report(report)
@@ -75,6 +115,34 @@ def main(argv: list[str] | None = None) -> int:
             writer(report, path)
     append_step_summary(report)
     return EXIT_FULL_MARKS if report.full_marks else EXIT_FAILED
+
+
+def _batch(args: argparse.Namespace, course: Course, exercises: list[Exercise]) -> int:
+    from .batch import parse_shard, run_batch
+
+    rows = run_batch(
+        course,
+        exercises,
+        args.batch,
+        args.gradebook,
+        parse_shard(args.shard),
+        args.jobs,
+        args.config,
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"{len(rows)} submissions graded ({summary or 'none'}); gradebook: {args.gradebook}")
+    return EXIT_FULL_MARKS if rows and all(r.status == "full marks" for r in rows) else EXIT_FAILED
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from .batch import merge_gradebooks
+
+    count = merge_gradebooks(args.merge, args.gradebook)
+    print(f"{count} rows from {len(args.merge)} gradebooks written to {args.gradebook}")
+    return EXIT_FULL_MARKS
 
 
 def _require_folders(submission: Path, names: list[str]) -> None:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 # Variables copied from the grader's environment. Everything else (credentials, LOGURU_*,
 # WANDB_*, cloud tokens, CI secrets) is dropped because it is simply never copied.
-_PASSED_THROUGH = ("PATH", "TZ", "SYSTEMROOT", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+# GRADER_BATCH_ID lets a batch find, and kill, what a timed-out grading left running.
+_PASSED_THROUGH = (
+    "PATH",
+    "TZ",
+    "SYSTEMROOT",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "GRADER_BATCH_ID",
+)
 
 MARKER = "GRADER_SANDBOX_ID"
 

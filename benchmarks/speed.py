@@ -1,0 +1,129 @@
+"""Speed of the grader against bare runs of the reference solutions, measured in one run.
+
+    python benchmarks/speed.py [--repeat N] [--batch K]      (or: nox -s bench)
+
+Prints, each measured now on this machine:
+  (a) grading exercise 1 through the grader's entry point (and through `nox -R`) against a bare
+      `python my_logger.py` (target: at most +0.5 s through the entry point);
+  (b) grading exercise 5 against a bare run of its train.py with the same arguments (<= 1.10x);
+  (c) grading every exercise of solutions/ against the sum of bare runs (<= 1.0x);
+  (d) batch throughput: K copies of solutions/ graded with --batch, in submissions per minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+TRAIN = ["train.py", "--lr=0.0123", "--batch_size=48", "--epochs=1"]
+# What a student would run by hand for each exercise (the grader runs these, and more).
+BARE = {
+    "exercise1_log_levels": ["my_logger.py"],
+    "exercise2_warning_filter": ["my_logger.py"],
+    "exercise3_file_sink": ["my_logger.py"],
+    "exercise4_hydra_bridge": ["my_logger_hydra.py", "hydra.run.dir=run"],
+    "exercise5_wandb_scalars": TRAIN,
+    "exercise6_wandb_media": TRAIN,
+    "exercise7_wandb_artifact": TRAIN,
+    "exercise8_sweep_yaml": TRAIN,
+}
+
+
+def _timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=False, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bare_run(exercise: str, repeat: int) -> float:
+    """Median time of the solution run by hand, offline, in a scratch copy."""
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch) / "work"
+            shutil.copytree(SOLUTIONS / exercise, work)
+            home = Path(scratch) / "home"
+            home.mkdir()
+            env = {
+                **os.environ,
+                "HOME": str(home),
+                "WANDB_MODE": "offline",
+                "WANDB_DIR": str(home),
+                "WANDB_SILENT": "true",
+            }
+            env.pop("WANDB_API_KEY", None)
+            times.append(_timed([sys.executable, *BARE[exercise]], work, env))
+    return statistics.median(times)
+
+
+def grading(args: list[str], repeat: int) -> float:
+    command = [sys.executable, "-m", "grader", *args, "--submission", str(SOLUTIONS)]
+    return statistics.median(_timed(command, ROOT) for _ in range(repeat))
+
+
+def line(label: str, seconds: float, base: float | None = None) -> None:
+    extra = "" if base is None else f"   +{seconds - base:5.2f} s   {seconds / base:5.2f}x"
+    print(f"  {label:48s} {seconds:7.2f} s{extra}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--batch", type=int, default=4, help="submissions in the batch (d)")
+    options = parser.parse_args()
+    present = [name for name in BARE if (SOLUTIONS / name).is_dir()]
+
+    print("(a) exercise 1")
+    bare1 = bare_run("exercise1_log_levels", options.repeat)
+    line("bare python my_logger.py", bare1)
+    line("python -m grader exercise1", grading(["exercise1"], options.repeat), bare1)
+    nox = os.environ.get("GRADER_NOX", "").split() or (
+        [shutil.which("nox")] if shutil.which("nox") else []
+    )
+    if nox:
+        command = [*nox, "-R", "-s", "grade", "--", "exercise1", "--submission", str(SOLUTIONS)]
+        times = [_timed(command, ROOT) for _ in range(options.repeat)]
+        line("nox -R -s grade -- exercise1", statistics.median(times), bare1)
+
+    print("(b) exercise 5")
+    bare5 = bare_run("exercise5_wandb_scalars", options.repeat)
+    line("bare python train.py --lr=0.0123 ...", bare5)
+    line("python -m grader exercise5", grading(["exercise5"], options.repeat), bare5)
+
+    print(f"(c) every exercise of solutions/ ({len(present)})")
+    bare_sum = sum(bare_run(name, 1) for name in present)
+    line("sum of bare runs", bare_sum)
+    line("python -m grader (all, in parallel)", grading([], 1), bare_sum)
+
+    print(f"(d) batch of {options.batch} copies of solutions/")
+    with tempfile.TemporaryDirectory() as scratch:
+        batch = Path(scratch) / "class"
+        for index in range(options.batch):
+            shutil.copytree(SOLUTIONS, batch / f"student{index:03d}")
+        command = [
+            sys.executable,
+            "-m",
+            "grader",
+            "--batch",
+            str(batch),
+            "--gradebook",
+            str(Path(scratch) / "grades.csv"),
+        ]
+        seconds = _timed(command, ROOT)
+    print(
+        f"  {options.batch} submissions in {seconds:.1f} s: "
+        f"{options.batch / seconds * 60:.1f} submissions per minute on {os.cpu_count()} cores"
+    )
+
+
+if __name__ == "__main__":
+    main()
