@@ -22,6 +22,11 @@ class CheckResult:
         return self.max_points if self.status == "passed" else 0.0
 
     @property
+    def counted_max(self) -> float:
+        """What the check adds to the maximum: nothing when it could not run here (skipped)."""
+        return 0.0 if self.status == "skipped" else self.max_points
+
+    @property
     def passed(self) -> bool:
         return self.status == "passed"
 
@@ -61,11 +66,14 @@ class ExerciseResult:
 
     @property
     def max_score(self) -> float:
-        return sum(check.max_points for check in self.checks)
+        return sum(check.counted_max for check in self.checks)
 
     @property
     def full_marks(self) -> bool:
-        return bool(self.checks) and all(check.passed for check in self.checks)
+        """Every check passed, except those skipped (said so) because this machine cannot run
+        them, such as building a Docker image without a Docker engine."""
+        counted = [check for check in self.checks if check.status != "skipped"]
+        return bool(counted) and all(check.passed for check in counted)
 
 
 @dataclass

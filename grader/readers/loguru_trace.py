@@ -60,6 +60,7 @@ class LoguruTrace:
     stdlib: list[dict] = field(default_factory=list)  # records of the standard logging module
     python_warnings: list[dict] = field(default_factory=list)  # warnings.warn(...) shown
     file_sinks: list[dict] = field(default_factory=list)  # loguru file sinks: path, cwd at add
+    prompts: list[dict] = field(default_factory=list)  # input()/getpass() calls
     exception: dict | None = None
     finished: bool = False  # the script returned (no crash, no os._exit)
     probe_errors: list[str] = field(default_factory=list)
@@ -158,6 +159,8 @@ def _add(trace: LoguruTrace, event: dict) -> None:
         trace.stdlib.append(event)
     elif kind == "pywarning":
         trace.python_warnings.append(event)
+    elif kind == "prompt":
+        trace.prompts.append(event)
     elif kind == "file_sink":
         trace.file_sinks.append(event)
     elif kind == "exception":

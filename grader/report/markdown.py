@@ -26,7 +26,7 @@ def markdown_summary(report: GradeReport) -> str:
             continue
         lines += ["", f"### {exercise.name}", "", "| check | points | feedback |", "|---|---|---|"]
         for check in failing:
-            points = f"0/{format_points(check.max_points)}"
+            points = f"0/{format_points(check.counted_max)}"
             lines.append(f"| {_cell(check.title)} | {points} | {_cell(check.explanation())} |")
     return "\n".join(lines) + "\n"
 

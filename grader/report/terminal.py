@@ -41,7 +41,7 @@ def render(report: GradeReport, colour: bool = False) -> str:
                 "skipped": paint(_YELLOW, "SKIP"),
                 "error": paint(_RED, "ERROR"),
             }[check.status]
-            points = f"{format_points(check.points)}/{format_points(check.max_points)}"
+            points = f"{format_points(check.points)}/{format_points(check.counted_max)}"
             lines.append(f"  {mark} {check.title}  ({points})")
             if not check.passed:
                 for line in check.explanation().splitlines():

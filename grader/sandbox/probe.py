@@ -276,6 +276,23 @@ def _watch_python_warnings() -> None:
     warnings.showwarning = showwarning
 
 
+def _watch_prompts() -> None:
+    """Report attempts to ask for input: a container has no terminal to answer them."""
+    import builtins
+    import getpass
+
+    def reporting(function, name):
+        def wrapper(*args, **kwargs):
+            prompt = str(args[0]) if args else ""
+            _emit({"kind": "prompt", "function": name, "prompt": prompt[:200]})
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    builtins.input = reporting(builtins.input, "input")
+    getpass.getpass = reporting(getpass.getpass, "getpass")
+
+
 def _student_traceback(error: BaseException, root: str) -> str:
     """The traceback limited to frames in the student's folder, paths made relative."""
     frames = [
@@ -306,6 +323,7 @@ def main() -> None:
     sys.meta_path.insert(0, _LoguruWatcher())
     _watch_stdlib_logging()
     _watch_python_warnings()
+    _watch_prompts()
     if "loguru" in sys.modules:  # only if something imported it at start-up (a .pth file)
         _on_loguru_imported(sys.modules["loguru"])
 

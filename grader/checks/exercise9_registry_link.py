@@ -1,0 +1,149 @@
+"""Exercise 9: link an existing artifact version into ENTITY/model-registry/NAME via wandb.Api.
+
+The script runs three times, in parallel, each against its own fake W&B server holding the
+artifact grader-team/corrupt_mnist/corrupt_mnist_model in versions v0..v2 (v2 is `latest`):
+with two aliases, without any alias, and without any key. The server's viewer (the key's
+owner) is a personal entity, so an entity taken from the viewer instead of the artifact shows.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from grader.checks.online_checks import OnlineRun, require_no_secret_in_files, run_online
+from grader.checks.running import crash_report
+from grader.fakewandb import FakeWandb, LinkRecord
+from grader.judge import fail
+
+SCRIPT = "link_to_registry.py"
+ENTITY, PROJECT, ARTIFACT, VERSION = "grader-team", "corrupt_mnist", "corrupt_mnist_model", "v1"
+SOURCE = f"{ENTITY}/{PROJECT}/{ARTIFACT}:{VERSION}"
+REGISTRY = "corrupt_mnist_models"
+ALIASES = ("best", "staging")
+
+
+def _seed(server: FakeWandb) -> None:
+    server.seed_artifact(
+        ARTIFACT,
+        project=PROJECT,
+        entity=ENTITY,
+        versions=[{"metadata": {"accuracy": 0.80 + i / 100}} for i in range(3)],
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(sandbox) -> dict[str, OnlineRun]:
+    plans = {
+        "aliases": ([SOURCE, REGISTRY, *(f"--alias={a}" for a in ALIASES)], True),
+        "default": ([SOURCE, REGISTRY], True),
+        "no key": ([SOURCE, REGISTRY, "--alias", "best"], False),
+    }
+    with ThreadPoolExecutor(len(plans)) as pool:
+        futures = {
+            name: pool.submit(run_online, sandbox, SCRIPT, args, with_key=key, seed=_seed)
+            for name, (args, key) in plans.items()
+        }
+    return {name: future.result() for name, future in futures.items()}
+
+
+def _command(run: OnlineRun) -> str:
+    return f"python {SCRIPT} {' '.join(run.result.command[4:])}"
+
+
+def _links(run: OnlineRun) -> list[LinkRecord]:
+    return run.server.links
+
+
+def _describe(link: LinkRecord) -> str:
+    return (
+        f"{link.source_entity}/{link.source_project}/{link.source_name}:{link.source_version} -> "
+        f"{link.target_entity}/{link.target_project}/{link.portfolio} "
+        f"aliases {list(link.aliases)}"
+    )
+
+
+def _require_link(run: OnlineRun) -> LinkRecord:
+    links = _links(run)
+    if not links:
+        seen = "the server was asked to link nothing"
+        if run.used_other_keys():
+            seen += "; it refused a key other than WANDB_API_KEY's"
+        fail(f"`{_command(run)}` to link the artifact", seen + "\n" + crash_report(run))
+    return links[-1]
+
+
+def check_runs_cleanly(runs: dict[str, OnlineRun]) -> None:
+    for name in ("aliases", "default"):
+        run = runs[name]
+        if not run.result.ok:
+            fail(f"`{_command(run)}` to exit with code 0", crash_report(run))
+
+
+def check_links_requested_version(runs: dict[str, OnlineRun]) -> None:
+    link = _require_link(runs["aliases"])
+    wanted = (ENTITY, PROJECT, ARTIFACT, VERSION)
+    seen = (link.source_entity, link.source_project, link.source_name, link.source_version)
+    if seen != wanted:
+        fail(
+            f"the link to come from {SOURCE}, the version given on the command line",
+            _describe(link),
+            "v2 is what `latest` points at: the version from the command line was replaced"
+            if link.source_version == "v2"
+            else "",
+        )
+
+
+def check_target_registry(runs: dict[str, OnlineRun]) -> None:
+    link = _require_link(runs["aliases"])
+    target = (link.target_entity, link.target_project, link.portfolio)
+    if target != (ENTITY, "model-registry", REGISTRY):
+        fail(
+            f"a link into {ENTITY}/model-registry/{REGISTRY}",
+            _describe(link),
+            "student-personal is the key owner's default entity: the registry belongs to the "
+            "artifact's entity, taken from the artifact path"
+            if link.target_entity == "student-personal"
+            else "",
+        )
+
+
+def check_aliases_passed(runs: dict[str, OnlineRun]) -> None:
+    given = _require_link(runs["aliases"])
+    if not set(ALIASES) <= set(given.aliases) <= {*ALIASES, "latest"}:
+        fail(
+            f"aliases {list(ALIASES)} for `--alias best --alias staging`",
+            f"aliases {list(given.aliases)}",
+        )
+    default = _require_link(runs["default"])
+    if not set(default.aliases) <= {"latest"}:
+        fail(
+            "the alias latest when no --alias is given",
+            f"aliases {list(default.aliases)}",
+        )
+
+
+def check_key_from_environment(runs: dict[str, OnlineRun]) -> None:
+    keyless = runs["no key"]
+    if _links(keyless):
+        fail(
+            "no link when WANDB_API_KEY is not set",
+            "the script linked the artifact without the key: it found credentials elsewhere",
+        )
+    if keyless.result.ok:
+        fail(
+            "a non-zero exit status when WANDB_API_KEY is not set",
+            "the script exited with code 0 without linking anything",
+        )
+    if any(run.used_other_keys() for run in runs.values()):
+        fail(
+            "only the key from WANDB_API_KEY to be used",
+            "the server was sent another key than the one in WANDB_API_KEY",
+            "a key written into the script (or a .env file in the submission) overrides the "
+            "environment's",
+        )
+
+
+def check_no_key_in_source(sandbox) -> None:
+    require_no_secret_in_files(sandbox)

@@ -1,0 +1,264 @@
+"""GraphQL answers, one function per operation name the W&B client sends.
+
+No query parsing: each answer is a superset of the fields the client asks for (its pydantic and
+Go decoders ignore extra fields). Shapes follow the query text shipped in
+``wandb/sdk/artifacts/_generated/operations.py`` and what ``wandb-core`` was seen to need.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .fragments import (
+    artifact_fragment,
+    collection_full,
+    membership_fragment,
+    project_info,
+)
+from .store import Collection, Store, gql_id, stable_number
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the key belongs to: a personal entity and the team it is a member of."""
+
+    viewer_entity: str
+    team_entity: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+
+
+Handler = Callable[[Store, Identity, dict[str, Any]], Answer]
+
+
+def ok(data: dict[str, Any]) -> Answer:
+    return Answer(200, {"data": data})
+
+
+def error(data: dict[str, Any], message: str) -> Answer:
+    # A GraphQL error travels with status 200; a 5xx would make the client retry for minutes.
+    return Answer(200, {"data": data, "errors": [{"message": message}]})
+
+
+# -- operations --------------------------------------------------------------------------------
+
+
+def viewer(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    return ok(
+        {
+            "viewer": {
+                "id": gql_id("User", 1),
+                "entity": who.viewer_entity,
+                "username": who.viewer_entity,
+                "name": who.viewer_entity,
+                "email": f"{who.viewer_entity}@example.invalid",
+                "admin": False,
+                "flags": None,
+                "deletedAt": None,
+                "apiKeys": {"edges": []},
+                "teams": {"edges": [{"node": {"name": who.team_entity}}]},
+            }
+        }
+    )
+
+
+def server_features(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    # No optional features: the client then sends its most compatible query variants.
+    return ok({"serverInfo": {"features": []}})
+
+
+def upsert_bucket(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    entity = variables.get("entity") or who.viewer_entity
+    project = variables.get("project") or "uncategorized"
+    run_id = variables.get("name") or "run"
+    config = None
+    if raw := variables.get("config"):
+        wrapped = json.loads(raw) if isinstance(raw, str) else raw
+        # The client sends {"key": {"value": v}}; keep the plain values.
+        config = {
+            k: (v.get("value") if isinstance(v, dict) and "value" in v else v)
+            for k, v in wrapped.items()
+        }
+    store.upsert_run(entity, project, run_id, config)
+    return ok(
+        {
+            "upsertBucket": {
+                "bucket": {
+                    "id": gql_id("Run", stable_number("Run", entity, project, run_id)),
+                    "name": run_id,
+                    "displayName": variables.get("displayName") or run_id,
+                    "project": {
+                        "id": project_info(entity, project)["id"],
+                        "name": project,
+                        "entity": {"name": entity},
+                    },
+                },
+                "inserted": True,
+            }
+        }
+    )
+
+
+def create_run_files(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    # No upload URLs: the client then uploads nothing (without this answer wandb-core crashes).
+    return ok({"createRunFiles": {"runID": variables.get("run"), "files": []}})
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``model:v1`` -> (``model``, ``v1``); no version means ``latest``."""
+    collection, _, version = name.partition(":")
+    return collection, version or "latest"
+
+
+def membership_by_name(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    entity, project = variables.get("entity", ""), variables.get("project", "")
+    if not store.project_exists(entity, project):
+        return ok({"project": None})
+    name, version = split_name(variables.get("name", ""))
+    found = store.membership(entity, project, name, version)
+    membership = membership_fragment(store, *found) if found else None
+    return ok(
+        {"project": {**project_info(entity, project), "artifactCollectionMembership": membership}}
+    )
+
+
+def artifact_by_id(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    artifact = store.artifact_by_id(variables.get("id", ""))
+    return ok({"artifact": artifact_fragment(store, artifact) if artifact else None})
+
+
+def use_artifact(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    # A run declaring an input (``run.use_artifact``); the request log keeps who used what.
+    artifact = store.artifact_by_id(variables.get("artifactID") or "")
+    found = {"artifact": artifact_fragment(store, artifact)} if artifact else None
+    return ok({"useArtifact": found})
+
+
+def typed_collection(store: Store, variables: dict[str, Any], key: str) -> Collection | None:
+    collection = store.collection(
+        variables.get("entity", ""), variables.get("project", ""), variables.get(key, "")
+    )
+    return collection if collection and collection.type == variables.get("type") else None
+
+
+def project_collection(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    entity, project = variables.get("entity", ""), variables.get("project", "")
+    if not store.project_exists(entity, project):
+        return ok({"project": None})
+    collection = typed_collection(store, variables, "name")
+    return ok(
+        {
+            "project": {
+                "artifactType": {
+                    "name": variables.get("type"),
+                    "artifactCollection": collection_full(collection) if collection else None,
+                }
+            }
+        }
+    )
+
+
+def project_artifacts(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    entity, project = variables.get("entity", ""), variables.get("project", "")
+    if not store.project_exists(entity, project):
+        return ok({"project": None})
+    collection = typed_collection(store, variables, "collection")
+    if collection is None:
+        return ok({"project": {"artifactType": {"artifactCollection": None}}})
+    # Newest first, as the W&B app lists versions; the cursor is the number already sent.
+    members = sorted(collection.members, key=lambda m: -m.version_index)
+    start = int(variables.get("cursor") or 0)
+    page = members[start : start + int(variables.get("perPage") or 50)]
+    end = start + len(page)
+    connection = {
+        "totalCount": len(members),
+        "pageInfo": {
+            "__typename": "PageInfo",
+            "endCursor": str(end),
+            "hasNextPage": end < len(members),
+        },
+        "edges": [
+            {
+                "version": f"v{m.version_index}",
+                "cursor": str(start + i + 1),
+                "node": artifact_fragment(store, m.artifact),
+            }
+            for i, m in enumerate(page)
+        ],
+    }
+    return ok(
+        {
+            "project": {
+                "artifactType": {
+                    "artifactCollection": {**collection_full(collection), "artifacts": connection}
+                }
+            }
+        }
+    )
+
+
+def link_artifact(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    spec = variables.get("input") or {}
+    artifact = store.artifact_by_id(spec.get("artifactID") or "")
+    if artifact is None:
+        return error({"result": None}, f"artifact {spec.get('artifactID')!r} not found")
+    aliases = [a["alias"] if isinstance(a, dict) else str(a) for a in spec.get("aliases") or []]
+    collection, member = store.link(
+        artifact,
+        spec.get("entityName") or who.viewer_entity,
+        spec.get("projectName") or "model-registry",
+        spec.get("artifactPortfolioName") or artifact.name,
+        aliases,
+    )
+    return ok(
+        {
+            "result": {
+                "versionIndex": member.version_index,
+                "artifactMembership": membership_fragment(store, collection, member),
+            }
+        }
+    )
+
+
+def update_artifact(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    spec = variables.get("input") or {}
+    artifact = store.artifact_by_id(spec.get("artifactID") or "")
+    if artifact is None:
+        return error({"result": None}, f"artifact {spec.get('artifactID')!r} not found")
+    store.update_artifact(artifact, spec.get("metadata"), spec.get("description"))
+    return ok({"result": {"artifact": artifact_fragment(store, artifact)}})
+
+
+HANDLERS: dict[str, Handler] = {
+    "Viewer": viewer,
+    "GetViewer": viewer,
+    "GetDefaultEntity": viewer,
+    "ServerFeaturesQuery": server_features,
+    "UpsertBucket": upsert_bucket,
+    "CreateRunFiles": create_run_files,
+    "ArtifactMembershipByName": membership_by_name,
+    "ArtifactByID": artifact_by_id,
+    "UseArtifact": use_artifact,
+    "ProjectArtifactCollection": project_collection,
+    "ProjectArtifacts": project_artifacts,
+    "LinkArtifact": link_artifact,
+    "UpdateArtifact": update_artifact,
+}
+
+
+def execute(
+    store: Store, who: Identity, operation: str | None, variables: dict[str, Any]
+) -> Answer:
+    """Answer one GraphQL request; unknown operations get an empty ``data``."""
+    handler = HANDLERS.get(operation or "")
+    if handler is None:
+        return ok({})
+    with store.lock:  # one consistent snapshot per answer
+        return handler(store, who, variables)

@@ -1,0 +1,134 @@
+"""The HTTP side of the fake server: read a request, check the key, answer, record it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import json
+import re
+import traceback
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+
+from . import graphql
+from .store import RequestRecord
+
+if TYPE_CHECKING:
+    from .server import _Server
+
+_FILE_STREAM = re.compile(r"^/files/([^/]+)/([^/]+)/([^/]+)/file_stream$")
+# The SDK's own telemetry (OpenTelemetry, protobuf) arrives without any key; a 401 there only
+# prints "Failed to export metrics batch code: 401" into the student's stderr.
+PUBLIC_PREFIXES = ("/sdk/otel/",)
+UNAUTHORIZED = {"errors": [{"message": "invalid API key"}]}
+
+
+def key_from_header(header: str | None) -> str | None:
+    """The API key in ``Authorization: Basic base64("api:<key>")``, or None."""
+    if not header or not header.startswith("Basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    _, sep, key = decoded.partition(":")
+    return key if sep else None
+
+
+def operation_name(payload: dict[str, Any]) -> str | None:
+    """``operationName``, or the name in ``query Name(...`` when the client sent none."""
+    if name := payload.get("operationName"):
+        return str(name)
+    query = payload.get("query")
+    if isinstance(query, str) and (m := re.search(r"\b(?:query|mutation)\s+(\w+)", query)):
+        return m.group(1)
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    # HTTP/1.1 lets wandb-core keep its connections; every answer carries a Content-Length.
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle keep-alive connection ends, and its thread with it
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the request log is the record; the grader's stderr stays clean
+
+    # Every method is served: the base class would answer 501 to the others, and a 5xx makes
+    # the client retry for minutes.
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
+
+    def do_HEAD(self) -> None:
+        self._serve(with_body=False)
+
+    def _payload(self) -> dict[str, Any]:
+        data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Encoding", "").lower() == "gzip":
+            data = gzip.decompress(data)
+        try:
+            payload = json.loads(data) if data.strip() else {}
+        except ValueError:  # e.g. the telemetry's protobuf
+            return {}
+        return payload if isinstance(payload, dict) else {}
+
+    def _serve(self, with_body: bool = True) -> None:
+        path = self.path.split("?", 1)[0]
+        given = key_from_header(self.headers.get("Authorization"))
+        key_valid = given == self.server.api_key
+        is_graphql = path.rstrip("/") == "/graphql"
+        operation: str | None = None
+        variables: dict[str, Any] = {}
+        payload: dict[str, Any] = {}
+        try:
+            payload = self._payload()
+            if is_graphql:
+                operation = operation_name(payload)
+                variables = payload.get("variables") or {}
+            status, body = self._answer(path, is_graphql, operation, variables, payload, key_valid)
+        except Exception:  # a bug here must not become a 5xx: the client would retry for minutes
+            self.server.store.record_error(traceback.format_exc())
+            status, body = 400, {"errors": [{"message": "fake W&B server error"}]}
+        record = RequestRecord(
+            method=self.command,
+            path=path,
+            operation=operation,
+            variables=variables,
+            key_valid=key_valid,
+            key_given=bool(given),
+            status=status,
+            payload=None if is_graphql or not payload else payload,
+        )
+        self.server.store.record_request(record)
+        self._send(status, body, with_body)
+
+    def _answer(
+        self,
+        path: str,
+        is_graphql: bool,
+        operation: str | None,
+        variables: dict[str, Any],
+        payload: dict[str, Any],
+        key_valid: bool,
+    ) -> tuple[int, dict[str, Any]]:
+        if not key_valid and not path.startswith(PUBLIC_PREFIXES):
+            return 401, UNAUTHORIZED
+        if is_graphql:
+            answer = graphql.execute(self.server.store, self.server.identity, operation, variables)
+            return answer.status, answer.body
+        if match := _FILE_STREAM.match(path):
+            entity, project, run_id = match.groups()
+            self.server.store.stream(entity, project, run_id, payload)
+        return 200, {}  # file_stream, telemetry, anything else: accepted
+
+    def _send(self, status: int, body: dict[str, Any], with_body: bool) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(data)

@@ -1,0 +1,198 @@
+"""A fake W&B server on 127.0.0.1 for running the real client (``wandb.init``, ``wandb.Api``).
+
+Point the client at it with ``WANDB_BASE_URL=server.base_url`` and ``WANDB_API_KEY=<key>``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from .graphql import Identity
+from .handler import Handler
+from .runs import RunRecord
+from .store import LinkRecord, RequestRecord, Store
+
+HOST = "127.0.0.1"  # never anything else: student code must not reach beyond loopback
+
+
+class _Server(ThreadingHTTPServer):
+    # Handler threads are joined by server_close(); stop() first cuts their connections, so
+    # a keep-alive connection cannot feed the store after the context manager has exited.
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self, api_key: str, identity: Identity, store: Store) -> None:
+        super().__init__((HOST, 0), Handler)
+        self.api_key = api_key
+        self.identity = identity
+        self.store = store
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client hanging up (wandb-core exits mid keep-alive) is normal
+
+    def cut_connections(self) -> None:
+        with self._open_lock:
+            open_now = list(self._open)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by the client
+
+
+class FakeWandb:
+    """A fake W&B server; a context manager that serves on an ephemeral port of 127.0.0.1.
+
+    Only ``api_key`` is accepted (any other key or none gets 401). The key's owner is the
+    personal entity ``viewer_entity``, member of the team ``entity`` where seeded artifacts live.
+
+    >>> with FakeWandb(api_key="k" * 40) as server:  # doctest: +SKIP
+    ...     server.seed_artifact("model", project="p", versions=[{"metadata": {"acc": 0.9}}])
+    ...     env = server.client_env()  # WANDB_BASE_URL and WANDB_API_KEY for a subprocess
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        entity: str = "grader-team",
+        viewer_entity: str = "student-personal",
+    ) -> None:
+        if not api_key:
+            raise ValueError("the fake W&B server needs the one API key it accepts")
+        self.api_key = api_key
+        self.entity = entity
+        self.identity = Identity(viewer_entity=viewer_entity, team_entity=entity)
+        self.store = Store()
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> FakeWandb:
+        if self._httpd is not None:
+            raise RuntimeError("the fake W&B server is already running")
+        self._httpd = _Server(self.api_key, self.identity, self.store)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # shutdown() returns within this
+            name=f"fakewandb-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the port and every connection, and join the threads."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.cut_connections()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> FakeWandb:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._httpd is not None
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The serving thread (for checking that it ended)."""
+        return self._thread
+
+    # -- addresses ----------------------------------------------------------------------------
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the listening socket is bound to."""
+        if self._httpd is None:
+            raise RuntimeError("the fake W&B server is not running")
+        host, port = self._httpd.socket.getsockname()[:2]
+        return str(host), int(port)
+
+    @property
+    def port(self) -> int:
+        return self.address[1]
+
+    @property
+    def base_url(self) -> str:
+        """The value for ``WANDB_BASE_URL``."""
+        return f"http://{HOST}:{self.port}"
+
+    def client_env(self, api_key: str | None = None) -> dict[str, str]:
+        """``WANDB_BASE_URL`` and ``WANDB_API_KEY`` (this server's key unless one is given)."""
+        return {"WANDB_BASE_URL": self.base_url, "WANDB_API_KEY": api_key or self.api_key}
+
+    # -- seeding and results ------------------------------------------------------------------
+
+    def seed_artifact(
+        self,
+        name: str,
+        *,
+        project: str,
+        entity: str | None = None,
+        type: str = "model",
+        versions: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Pre-create ``entity/project/name`` (entity defaults to the team) with v0..vN.
+
+        ``versions`` holds one dict per version: ``metadata``, ``aliases``, ``description``
+        (all optional); the last version also gets ``latest``. Calling again adds versions.
+        """
+        self.store.seed_artifact(entity or self.entity, project, name, type, versions)
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request so far, in arrival order."""
+        return self.store.requests
+
+    @property
+    def links(self) -> list[LinkRecord]:
+        """Every ``LinkArtifact`` carried out, in order."""
+        return self.store.links
+
+    @property
+    def runs(self) -> dict[tuple[str, str, str], RunRecord]:
+        """Runs by (entity, project, run id): config, history, summary, exit code."""
+        return self.store.runs
+
+    @property
+    def errors(self) -> list[str]:
+        """Tracebacks of the server's own failures (answered 400); empty when all went well."""
+        return self.store.errors
+
+    def operations(self) -> list[str]:
+        """The GraphQL operation names received, in order."""
+        return [r.operation for r in self.store.requests if r.operation is not None]
+
+    def rejected(self) -> list[RequestRecord]:
+        """Requests answered 401 (wrong or missing key)."""
+        return [r for r in self.store.requests if r.status == 401]

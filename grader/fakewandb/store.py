@@ -1,0 +1,318 @@
+"""The fake server's state: artifacts, collections, links, runs and the request log.
+
+Every public method takes the store's lock, so the HTTP handler threads and the test or check
+reading the results see consistent data. Readers get copies, never live objects.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+import threading
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .runs import RunRecord, apply_file_stream
+
+# One fixed timestamp keeps answers deterministic; the client only parses it.
+TIMESTAMP = "2026-01-01T00:00:00"
+SEQUENCE = "ArtifactSequence"
+PORTFOLIO = "ArtifactPortfolio"
+_VERSION = re.compile(r"^v(\d+)$")
+
+
+def gql_id(kind: str, number: int) -> str:
+    """A GraphQL id in W&B's style: base64 of ``Kind:number``."""
+    return base64.b64encode(f"{kind}:{number}".encode()).decode()
+
+
+def stable_number(*parts: str) -> int:
+    """A number derived from names, the same in every process (``hash`` is salted)."""
+    return zlib.crc32("\x1f".join(parts).encode()) % 10**6
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One HTTP request as the server saw it."""
+
+    method: str
+    path: str
+    operation: str | None  # GraphQL operationName; None for non-GraphQL requests
+    variables: dict[str, Any]
+    key_valid: bool
+    status: int  # the HTTP status the server answered
+    payload: dict[str, Any] | None = None  # the JSON body of a non-GraphQL request (file_stream)
+    key_given: bool = False  # a key was sent at all (a wrong one, when key_valid is False)
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """One ``LinkArtifact`` the server carried out."""
+
+    source_id: str
+    source_entity: str
+    source_project: str
+    source_name: str  # collection name, e.g. "corrupt_mnist_model"
+    source_version: str  # e.g. "v1"
+    target_entity: str
+    target_project: str
+    portfolio: str  # the registry collection's name
+    aliases: tuple[str, ...]  # as the client sent them
+    target_version: str  # the version the link got inside the portfolio
+
+
+@dataclass
+class Artifact:
+    number: int
+    entity: str
+    project: str
+    name: str  # its source sequence
+    type: str
+    version_index: int
+    metadata: dict[str, Any]
+    description: str | None = None
+
+    @property
+    def id(self) -> str:
+        return gql_id("Artifact", self.number)
+
+
+@dataclass
+class Membership:
+    artifact: Artifact
+    version_index: int
+    aliases: list[str]
+
+
+@dataclass
+class Collection:
+    number: int
+    entity: str
+    project: str
+    name: str
+    type: str
+    kind: str  # SEQUENCE (where versions are made) or PORTFOLIO (links, registries)
+    members: list[Membership] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return gql_id("ArtifactCollection", self.number)
+
+    def find(self, version_or_alias: str) -> Membership | None:
+        """The membership for ``v3`` or for an alias such as ``latest``."""
+        if match := _VERSION.match(version_or_alias):
+            index = int(match.group(1))
+            return next((m for m in self.members if m.version_index == index), None)
+        return next((m for m in self.members if version_or_alias in m.aliases), None)
+
+    def move_aliases(self, target: Membership, aliases: list[str]) -> None:
+        """Give ``aliases`` to ``target``; an alias names one version per collection."""
+        for member in self.members:
+            if member is not target:
+                member.aliases = [a for a in member.aliases if a not in aliases]
+        target.aliases += [a for a in aliases if a not in target.aliases]
+
+
+class Store:
+    """All state of one fake server."""
+
+    def __init__(self) -> None:
+        # Re-entrant: the GraphQL layer holds it across a whole answer while calling methods.
+        self.lock = threading.RLock()
+        self._requests: list[RequestRecord] = []
+        self._errors: list[str] = []
+        self._links: list[LinkRecord] = []
+        self._runs: dict[tuple[str, str, str], RunRecord] = {}
+        self._collections: list[Collection] = []
+        self._projects: set[tuple[str, str]] = set()
+        self._counter = 0
+
+    # -- reading (copies) -------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self.lock:
+            return list(self._requests)
+
+    @property
+    def errors(self) -> list[str]:
+        with self.lock:
+            return list(self._errors)
+
+    @property
+    def links(self) -> list[LinkRecord]:
+        with self.lock:
+            return list(self._links)
+
+    @property
+    def runs(self) -> dict[tuple[str, str, str], RunRecord]:
+        with self.lock:
+            return copy.deepcopy(self._runs)
+
+    # -- recording ----------------------------------------------------------------------------
+
+    def record_request(self, record: RequestRecord) -> None:
+        with self.lock:
+            self._requests.append(record)
+
+    def record_error(self, text: str) -> None:
+        with self.lock:
+            self._errors.append(text)
+
+    # -- artifacts ----------------------------------------------------------------------------
+
+    def _next(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    def _collection(self, entity: str, project: str, name: str) -> Collection | None:
+        return next(
+            (
+                c
+                for c in self._collections
+                if (c.entity, c.project, c.name) == (entity, project, name)
+            ),
+            None,
+        )
+
+    def seed_artifact(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        type: str = "model",
+        versions: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Create a collection with versions v0..vN.
+
+        Each entry of ``versions`` may hold ``metadata`` (dict), ``aliases`` (list) and
+        ``description``. The last version also gets ``latest``, as on the real server.
+        """
+        versions = versions if versions is not None else [{}]
+        if not versions:
+            raise ValueError("an artifact needs at least one version")
+        with self.lock:
+            self._projects.add((entity, project))
+            collection = self._collection(entity, project, name)
+            if collection is None:
+                collection = Collection(self._next(), entity, project, name, type, SEQUENCE)
+                self._collections.append(collection)
+            for spec in versions:
+                index = len(collection.members)
+                artifact = Artifact(
+                    self._next(),
+                    entity,
+                    project,
+                    name,
+                    type,
+                    index,
+                    dict(spec.get("metadata", {})),
+                    spec.get("description"),
+                )
+                member = Membership(artifact, index, [])
+                collection.members.append(member)
+                collection.move_aliases(member, list(spec.get("aliases", [])))
+            collection.move_aliases(collection.members[-1], ["latest"])
+
+    def project_exists(self, entity: str, project: str) -> bool:
+        with self.lock:
+            return (entity, project) in self._projects
+
+    def membership(
+        self, entity: str, project: str, name: str, version: str
+    ) -> tuple[Collection, Membership] | None:
+        """Resolve ``name:version`` (version, or alias) in a collection."""
+        with self.lock:
+            collection = self._collection(entity, project, name)
+            member = collection.find(version) if collection else None
+            return (collection, member) if collection and member else None
+
+    def collection(self, entity: str, project: str, name: str) -> Collection | None:
+        with self.lock:
+            return self._collection(entity, project, name)
+
+    def artifact_by_id(self, artifact_id: str) -> Artifact | None:
+        with self.lock:
+            for collection in self._collections:
+                for member in collection.members:
+                    if member.artifact.id == artifact_id:
+                        return member.artifact
+            return None
+
+    def memberships_of(self, artifact: Artifact) -> list[tuple[Collection, Membership]]:
+        """Every collection holding ``artifact`` (its sequence first, then registries)."""
+        with self.lock:
+            return [(c, m) for c in self._collections for m in c.members if m.artifact is artifact]
+
+    def update_artifact(
+        self, artifact: Artifact, metadata: str | None, description: str | None
+    ) -> None:
+        with self.lock:
+            if metadata is not None:
+                artifact.metadata = json.loads(metadata)
+            if description is not None:
+                artifact.description = description
+
+    def link(
+        self,
+        artifact: Artifact,
+        target_entity: str,
+        target_project: str,
+        portfolio: str,
+        aliases: list[str],
+    ) -> tuple[Collection, Membership]:
+        """Link ``artifact`` into a portfolio (created on demand) and record the link."""
+        with self.lock:
+            self._projects.add((target_entity, target_project))
+            collection = self._collection(target_entity, target_project, portfolio)
+            if collection is None:
+                collection = Collection(
+                    self._next(), target_entity, target_project, portfolio, artifact.type, PORTFOLIO
+                )
+                self._collections.append(collection)
+            member = next((m for m in collection.members if m.artifact is artifact), None)
+            if member is None:
+                member = Membership(artifact, len(collection.members), [])
+                collection.members.append(member)
+            collection.move_aliases(member, [*aliases, "latest"])
+            self._links.append(
+                LinkRecord(
+                    source_id=artifact.id,
+                    source_entity=artifact.entity,
+                    source_project=artifact.project,
+                    source_name=artifact.name,
+                    source_version=f"v{artifact.version_index}",
+                    target_entity=target_entity,
+                    target_project=target_project,
+                    portfolio=portfolio,
+                    aliases=tuple(aliases),
+                    target_version=f"v{member.version_index}",
+                )
+            )
+            return collection, member
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def upsert_run(
+        self, entity: str, project: str, run_id: str, config: dict[str, Any] | None
+    ) -> RunRecord:
+        with self.lock:
+            self._projects.add((entity, project))
+            run = self._runs.setdefault(
+                (entity, project, run_id), RunRecord(entity, project, run_id)
+            )
+            run.upserts += 1
+            if config is not None:
+                run.config = config
+            return run
+
+    def stream(self, entity: str, project: str, run_id: str, body: dict[str, Any]) -> None:
+        """Apply one file_stream request body to the run."""
+        with self.lock:
+            run = self._runs.setdefault(
+                (entity, project, run_id), RunRecord(entity, project, run_id)
+            )
+            apply_file_stream(run, body)

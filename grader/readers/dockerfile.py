@@ -1,0 +1,110 @@
+"""Reading a Dockerfile the way Docker does (dockerfile-parse), plus hadolint's advice."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Instruction:
+    name: str  # FROM, RUN, COPY, ... (upper case)
+    line: int  # 1-based, where it starts
+    value: str  # what follows the instruction name (continuations joined)
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    instructions: list[Instruction]
+    base_image: str | None
+
+    def all(self, *names: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.name in names]
+
+    def entrypoint(self) -> Instruction | None:
+        found = self.all("ENTRYPOINT")
+        return found[-1] if found else None  # only the last one counts
+
+    def assignments(self, variable: str) -> list[tuple[Instruction, str | None]]:
+        """ENV/ARG instructions setting ``variable``, with the value given (None: no value)."""
+        found = []
+        for instruction in self.all("ENV", "ARG"):
+            for name, value in _pairs(instruction):
+                if name == variable:
+                    found.append((instruction, value))
+        return found
+
+    def copied_sources(self) -> list[tuple[Instruction, str]]:
+        """(instruction, source) for every COPY/ADD source (not --from another stage)."""
+        found = []
+        for instruction in self.all("COPY", "ADD"):
+            words = exec_form(instruction.value) or shlex.split(instruction.value)
+            if any(word.startswith("--from") for word in words):
+                continue
+            paths = [word for word in words if not word.startswith("--")]
+            found.extend((instruction, source) for source in paths[:-1])
+        return found
+
+
+def exec_form(value: str) -> list[str] | None:
+    """The argument list of an exec-form (JSON array) instruction, else None (shell form)."""
+    text = value.strip()
+    if not text.startswith("["):
+        return None
+    try:
+        words = json.loads(text)
+    except json.JSONDecodeError:
+        return None  # Docker runs malformed JSON in shell form
+    return words if isinstance(words, list) and all(isinstance(w, str) for w in words) else None
+
+
+def _pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
+    text = instruction.value.strip()
+    if instruction.name == "ENV" and "=" not in text.split(maxsplit=1)[0]:
+        name, _, value = text.partition(" ")  # legacy `ENV NAME value`
+        return [(name, value.strip() or None)]
+    pairs = []
+    for word in shlex.split(text, posix=True):
+        name, sep, value = word.partition("=")
+        pairs.append((name, value if sep else None))
+    return pairs
+
+
+def read_dockerfile(path: Path) -> Dockerfile:
+    from dockerfile_parse import DockerfileParser  # only exercise 10 needs it
+
+    parser = DockerfileParser(fileobj=io.BytesIO(path.read_bytes()))
+    instructions = [
+        Instruction(entry["instruction"].upper(), entry["startline"] + 1, entry["value"])
+        for entry in parser.structure
+        if entry["instruction"].upper() != "COMMENT"
+    ]
+    from_lines = [i for i in instructions if i.name == "FROM"]
+    base = from_lines[-1].value.split()[0] if from_lines else None
+    return Dockerfile(instructions, base)
+
+
+def hadolint(path: Path) -> list[str] | None:
+    """hadolint's findings as "line N: CODE message", or None when hadolint is not installed."""
+    binary = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=str(Path(sys.executable).parent)
+    )
+    if binary is None:
+        return None
+    try:
+        result = subprocess.run(
+            [binary, "--no-fail", "--format", "json", "-"],
+            input=path.read_bytes(),
+            capture_output=True,
+            timeout=30,
+        )
+        findings = json.loads(result.stdout or b"[]")
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError):
+        return None
+    return [f"line {f['line']}: {f['code']} {f['message']}" for f in findings]

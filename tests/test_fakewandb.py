@@ -1,0 +1,325 @@
+"""The fake W&B server, driven by the real ``wandb`` client in subprocesses.
+
+Each client runs with HOME, TMPDIR and every W&B folder in a temporary directory, talking only to
+127.0.0.1; a marker in its environment finds any ``wandb-core`` it leaves behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.fakewandb import FakeWandb, key_from_header
+
+KEY = "k" * 40
+WRONG_KEY = "w" * 40
+ARTIFACT = "grader-team/corrupt_mnist/corrupt_mnist_model"
+
+ONLINE_RUN = """
+import wandb
+run = wandb.init(project="tester", config={"lr": 0.01, "epochs": 3})
+for i in range(100):
+    wandb.log({"test_metric": i * 0.5})
+wandb.finish()
+"""
+
+API_SESSION = """
+import json, wandb
+api = wandb.Api()
+def show(a):
+    return {"name": a.name, "version": a.version, "aliases": sorted(a.aliases),
+            "metadata": a.metadata, "type": a.type, "entity": a.entity, "project": a.project}
+out = {}
+v1 = api.artifact("grader-team/corrupt_mnist/corrupt_mnist_model:v1")
+out["v1"] = show(v1)
+out["latest"] = show(api.artifact("grader-team/corrupt_mnist/corrupt_mnist_model:latest"))
+v1.link("grader-team/model-registry/my_registry", aliases=["best", "staging"])
+v1.save()  # as the course's linker does after link()
+collection = api.artifact_collection("model", "grader-team/corrupt_mnist/corrupt_mnist_model")
+out["collection"] = [show(a) for a in collection.artifacts()]
+out["linked"] = show(api.artifact("grader-team/model-registry/my_registry:staging"))
+print("RESULT " + json.dumps(out))
+"""
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def client_env(server: FakeWandb, folder: Path, key: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
+    for name in ("home", "wandb", "cache", "config", "data", "tmp"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    env.update(
+        HOME=str(folder / "home"),
+        WANDB_DIR=str(folder / "wandb"),
+        WANDB_CACHE_DIR=str(folder / "cache"),
+        WANDB_CONFIG_DIR=str(folder / "config"),
+        WANDB_DATA_DIR=str(folder / "data"),
+        WANDB_BASE_URL=server.base_url,
+        TMPDIR=str(folder / "tmp"),  # wandb-core's port files
+        NO_COLOR="1",
+        FAKEWANDB_CLIENT=str(folder),  # finds leftover processes
+    )
+    if key is not None:
+        env["WANDB_API_KEY"] = key
+    return env
+
+
+def processes_with(marker: bytes) -> list[int]:
+    """Live processes whose environment holds ``marker``: the client and whatever it started.
+
+    wandb-core calls setsid(), so its session or group says nothing; it inherits the environment.
+    """
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone, or not ours
+    return found
+
+
+def run_client(
+    server: FakeWandb, folder: Path, script: str, key: str | None = KEY, timeout: float = 90
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``script`` with the current interpreter; return the process and its wall time."""
+    env = client_env(server, folder, key)
+    marker = f"FAKEWANDB_CLIENT={env['FAKEWANDB_CLIENT']}".encode()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        env=env,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    elapsed = time.monotonic() - started
+    deadline = time.monotonic() + 3  # wandb-core exits shortly after its parent
+    while (leftovers := processes_with(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in leftovers:
+        os.kill(pid, signal.SIGKILL)  # only processes this test started
+    assert not leftovers, f"the client left processes running: {leftovers}"
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), elapsed
+
+
+def post(url: str, body: dict[str, Any], key: str | None = KEY) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"api:{key}".encode()).decode()
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def seeded(server: FakeWandb) -> FakeWandb:
+    server.seed_artifact(
+        "corrupt_mnist_model",
+        project="corrupt_mnist",
+        versions=[
+            {"metadata": {"accuracy": 0.61}},
+            {"metadata": {"accuracy": 0.93}, "aliases": ["best"]},
+            {"metadata": {"accuracy": 0.88}},
+        ],
+    )
+    return server
+
+
+# -- online runs ---------------------------------------------------------------------------------
+
+
+def test_online_run_arrives_with_history_config_summary_and_exit_code(tmp_path: Path) -> None:
+    with FakeWandb(api_key=KEY) as server:
+        process, elapsed = run_client(server, tmp_path, ONLINE_RUN)
+    assert process.returncode == 0, process.stderr
+    assert server.errors == []
+    ((entity, project, _), run), *others = server.runs.items()
+    assert others == []
+    # No entity given: the run lands in the viewer's personal entity, not the team.
+    assert (entity, project) == ("student-personal", "tester")
+    assert [row["test_metric"] for row in run.history] == [i * 0.5 for i in range(100)]
+    assert [row["_step"] for row in run.history] == list(range(100))
+    assert run.config["lr"] == 0.01 and run.config["epochs"] == 3
+    assert run.summary["test_metric"] == 49.5
+    assert (run.exit_code, run.complete) == (0, True)
+    graphql = [r for r in server.requests if r.operation]
+    assert all(r.key_valid and r.status == 200 for r in graphql)
+    assert {"Viewer", "UpsertBucket", "CreateRunFiles"} <= set(server.operations())
+    print(f"online run: {elapsed:.2f} s")
+
+
+def test_online_run_with_a_wrong_key_is_refused_quickly(tmp_path: Path) -> None:
+    with FakeWandb(api_key=KEY) as server:
+        process, elapsed = run_client(server, tmp_path, ONLINE_RUN, key=WRONG_KEY)
+    # Measured 3.5-4 s: the 401 on UpsertBucket ends wandb.init with CommError at once.
+    assert process.returncode != 0
+    assert elapsed < 30, f"the client took {elapsed:.1f} s to give up"
+    assert "invalid API key" in process.stderr
+    assert server.runs == {}
+    assert "UpsertBucket" in [r.operation for r in server.rejected()]
+    assert not any(r.key_valid for r in server.requests if r.operation)
+    print(f"wrong-key run: {elapsed:.2f} s")
+
+
+# -- wandb.Api: artifacts and links --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[FakeWandb, dict[str, Any]]:
+    """One client process fetching, linking and listing (each process costs seconds)."""
+    with seeded(FakeWandb(api_key=KEY)) as server:
+        process, _ = run_client(server, tmp_path_factory.mktemp("api"), API_SESSION)
+    assert process.returncode == 0, process.stderr
+    line = next(x for x in process.stdout.splitlines() if x.startswith("RESULT "))
+    return server, json.loads(line.removeprefix("RESULT "))
+
+
+def test_api_fetches_a_seeded_artifact_by_version_and_alias(api_session: Any) -> None:
+    server, out = api_session
+    assert out["v1"] == {
+        "name": "corrupt_mnist_model:v1",
+        "version": "v1",
+        "aliases": ["best"],
+        "metadata": {"accuracy": 0.93},
+        "type": "model",
+        "entity": "grader-team",
+        "project": "corrupt_mnist",
+    }
+    assert (out["latest"]["version"], out["latest"]["metadata"]) == ("v2", {"accuracy": 0.88})
+    assert server.errors == []
+
+
+def test_api_link_is_recorded_with_its_aliases(api_session: Any) -> None:
+    server, out = api_session
+    (link,) = server.links
+    assert (link.source_entity, link.source_project) == ("grader-team", "corrupt_mnist")
+    assert (link.source_name, link.source_version) == ("corrupt_mnist_model", "v1")
+    assert (link.target_entity, link.target_project) == ("grader-team", "model-registry")
+    assert (link.portfolio, link.aliases, link.target_version) == (
+        "my_registry",
+        ("best", "staging"),
+        "v0",
+    )
+    assert "UpdateArtifact" in server.operations()  # artifact.save() after link()
+    # The registry now serves the linked version under its new aliases.
+    assert out["linked"]["version"] == "v0"
+    assert {"best", "staging"} <= set(out["linked"]["aliases"])
+    assert out["linked"]["metadata"] == {"accuracy": 0.93}
+
+
+def test_api_lists_an_artifact_collection(api_session: Any) -> None:
+    _, out = api_session
+    versions = {a["version"]: a for a in out["collection"]}
+    assert sorted(versions) == ["v0", "v1", "v2"]
+    assert versions["v0"]["metadata"] == {"accuracy": 0.61}
+    assert versions["v2"]["aliases"] == ["latest"]
+
+
+def test_api_with_a_wrong_key_fails_at_once(tmp_path: Path) -> None:
+    with seeded(FakeWandb(api_key=KEY)) as server:
+        process, elapsed = run_client(server, tmp_path, API_SESSION, key=WRONG_KEY)
+    assert process.returncode != 0
+    assert "AuthenticationError" in process.stderr
+    assert elapsed < 30
+    assert server.links == []
+    assert [r.operation for r in server.rejected()] == ["Viewer"]
+
+
+# -- the server itself (no client) ---------------------------------------------------------------
+
+
+def test_unknown_operation_gets_empty_data_and_wrong_key_gets_401() -> None:
+    with FakeWandb(api_key=KEY) as server:
+        url = server.base_url + "/graphql"
+        body = {"query": "query Nope { nope }", "operationName": "Nope", "variables": {"a": 1}}
+        assert post(url, body) == (200, {"data": {}})
+        assert post(url, body, key=WRONG_KEY)[0] == 401
+        assert post(url, body, key=None)[0] == 401
+        assert post(url, {"query": "query Guessed { x }"}) == (200, {"data": {}})
+        # Methods http.server would answer 501 to are served too (a 5xx makes clients retry).
+        odd = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        odd.request("DELETE", "/anything")
+        assert odd.getresponse().status == 401
+        odd.close()
+    first, second, third, fourth, _ = server.requests
+    assert (first.operation, first.variables, first.key_valid, first.status) == (
+        "Nope",
+        {"a": 1},
+        True,
+        200,
+    )
+    assert (second.key_valid, third.key_valid) == (False, False)
+    assert fourth.operation == "Guessed"
+
+
+def test_file_stream_appends_lines_and_drops_repeats() -> None:
+    def chunk(offset: int, *steps: int) -> dict[str, Any]:
+        lines = [json.dumps({"_step": s, "m": s}) for s in steps]
+        return {"files": {"wandb-history.jsonl": {"offset": offset, "content": lines}}}
+
+    with FakeWandb(api_key=KEY) as server:
+        url = server.base_url + "/files/e/p/r1/file_stream"
+        assert post(url, chunk(0, 0, 1)) == (200, {})
+        assert post(url, chunk(1, 1, 2)) == (200, {})  # a resend overlapping one line
+        summary = {"wandb-summary.json": {"offset": 0, "content": ['{"m": 2}']}}
+        assert post(url, {"files": summary, "complete": True, "exitcode": 3}) == (200, {})
+        assert post(url, chunk(0, 0), key=WRONG_KEY)[0] == 401
+    run = server.runs["e", "p", "r1"]
+    assert [row["_step"] for row in run.history] == [0, 1, 2]
+    assert (run.summary, run.exit_code, run.complete) == ({"m": 2}, 3, True)
+
+
+def test_binds_only_loopback_and_closes_everything_on_exit() -> None:
+    with FakeWandb(api_key=KEY) as server:
+        host, port = server.address
+        assert host == "127.0.0.1"
+        listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        local = {row.split()[1] for row in listening if row.split()[3] == "0A"}  # LISTEN
+        assert f"0100007F:{port:04X}" in local
+        assert f"00000000:{port:04X}" not in local
+        # A keep-alive connection, as wandb-core leaves them open between requests.
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        kept.request("POST", "/graphql", body=b'{"operationName": "Nope"}')
+        assert kept.getresponse().read() == b'{"errors": [{"message": "invalid API key"}]}'
+        thread = server.thread
+    assert thread is not None and not thread.is_alive()
+    assert kept.sock is not None
+    assert kept.sock.recv(1) == b""  # stop() cut it: nothing reaches the store any more
+    kept.close()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2)
+
+
+def test_key_from_header() -> None:
+    assert key_from_header("Basic " + base64.b64encode(b"api:abc").decode()) == "abc"
+    assert key_from_header("Basic !!!") is None
+    assert key_from_header("Bearer abc") is None
+    assert key_from_header(None) is None
