@@ -23,7 +23,7 @@ from grader.checks.loguru_checks import (
 )
 from grader.checks.running import StudentRun, require_clean_exit, run_script
 from grader.judge import fail
-from grader.readers.loguru_trace import LEVELS
+from grader.readers.probe_trace import LEVELS
 
 LOG_NAME = "my_log.log"
 THRESHOLD = 100_000_000

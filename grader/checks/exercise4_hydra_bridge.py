@@ -20,7 +20,7 @@ import yaml
 from grader.checks.loguru_checks import file_evidence, files_written
 from grader.checks.running import StudentRun, crash_report, run_script
 from grader.judge import fail
-from grader.readers.loguru_trace import LEVELS, by_severity
+from grader.readers.probe_trace import LEVELS, by_severity
 
 SCRIPT = "my_logger_hydra.py"
 LOG_NAME = "my_logger_hydra.log"

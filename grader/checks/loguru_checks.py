@@ -6,7 +6,7 @@ from pathlib import Path
 
 from grader.checks.running import StudentRun
 from grader.judge import fail
-from grader.readers.loguru_trace import LEVELS, LoguruTrace, Record
+from grader.readers.probe_trace import LEVELS, ProbeTrace, Record
 
 LOUD = ("WARNING", "ERROR", "CRITICAL")
 QUIET = ("DEBUG", "INFO")
@@ -33,7 +33,7 @@ def require_every_level(run: StudentRun) -> None:
         )
 
 
-def _levels_seen(trace: LoguruTrace) -> str:
+def _levels_seen(trace: ProbeTrace) -> str:
     if not trace.records:
         return "no message was logged through loguru at all"
     counts = ", ".join(f"{level} x{len(trace.at_level(level))}" for level in trace.levels())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.judge import fail
-from grader.readers.loguru_trace import LoguruTrace, Record, read_trace
+from grader.readers.probe_trace import ProbeTrace, Record, read_trace
 from grader.sandbox import RunResult, Sandbox
 
 
@@ -14,7 +14,7 @@ class StudentRun:
     """One run of a student script together with what the probe saw during it."""
 
     result: RunResult
-    trace: LoguruTrace
+    trace: ProbeTrace
     script: str
 
     def on_terminal(self, record: Record) -> list[str]:

@@ -1,4 +1,4 @@
-"""Reads the probe's event file: which loguru records existed and where each one was written."""
+"""Reads the probe's event file: loguru records and where each was written, prints, prompts."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class Write:
 
 
 @dataclass
-class LoguruTrace:
+class ProbeTrace:
     """Everything the probe saw during one run of a student script."""
 
     records: list[Record] = field(default_factory=list)
@@ -107,9 +107,9 @@ def _matches(write: Write | FileWrite, record: Record) -> bool:
     return bool(first_line) and first_line in write.text
 
 
-def read_trace(events_file: Path) -> LoguruTrace:
+def read_trace(events_file: Path) -> ProbeTrace:
     """Parse the probe's JSON-lines file; a missing or damaged file gives what could be read."""
-    trace = LoguruTrace()
+    trace = ProbeTrace()
     try:
         raw = events_file.read_bytes()
     except OSError:
@@ -127,7 +127,7 @@ def _key(value) -> tuple | None:
     return tuple(value) if value is not None else None
 
 
-def _add(trace: LoguruTrace, event: dict) -> None:
+def _add(trace: ProbeTrace, event: dict) -> None:
     kind = event.get("kind")
     if kind == "record":
         trace.records.append(
