@@ -34,15 +34,15 @@ def _install(session: nox.Session, extras: str = "") -> None:
     stamp.write_text(key)
 
 
-def _run_grader(session: nox.Session, *args: str) -> None:
-    """Run the grader and leave nox with the grader's own exit status (0, 1 or 2).
+def _run_module(session: nox.Session, module: str, *args: str) -> None:
+    """Run `python -m MODULE ARGS` and leave nox with its own exit status (0, 1 or 2).
 
     `session.run` would turn every failure into exit status 1, and the contract needs 2 for
-    usage errors, so the grader is started directly and its status passed on.
+    usage errors, so the command is started directly and its status passed on.
     """
     _install(session)
-    session.log("python -m grader " + " ".join(args))
-    code = subprocess.call([str(Path(session.bin) / "python"), "-m", "grader", *args])
+    session.log(f"python -m {module} " + " ".join(args))
+    code = subprocess.call([str(Path(session.bin) / "python"), "-m", module, *args])
     if code:
         sys.exit(code)
 
@@ -50,13 +50,13 @@ def _run_grader(session: nox.Session, *args: str) -> None:
 @nox.session
 def grade(session: nox.Session) -> None:
     """Grade exercises: `nox -s grade -- exercise3 [--submission DIR] [--json FILE]`."""
-    _run_grader(session, *session.posargs)
+    _run_module(session, "grader", *session.posargs)
 
 
 @nox.session
 def solutions(session: nox.Session) -> None:
     """Grade ./solutions: every exercise must reach full marks (instructors)."""
-    _run_grader(session, "--submission", "solutions", *session.posargs)
+    _run_module(session, "grader", "--submission", "solutions", *session.posargs)
 
 
 @nox.session
@@ -80,3 +80,10 @@ def bench(session: nox.Session) -> None:
     _install(session)
     env = {"GRADER_NOX": f"{sys.executable} -m nox"}
     session.run("python", "benchmarks/speed.py", *session.posargs, env=env)
+
+
+@nox.session
+def sweep(session: nox.Session) -> None:
+    """Run a sweep locally, offline: `nox -s sweep -- exercise8 --runs N [--submission DIR]
+    [--seed S] [--plot FILE]`; prints a table best first and saves a plot."""
+    _run_module(session, "grader.sweep", *session.posargs)

@@ -15,13 +15,25 @@ from .course import Course, Exercise, UsageError, load_course
 EXIT_FULL_MARKS, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, as the contract asks
-        raise UsageError(f"{message} (see `grade --help`)")
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors become one line (a UsageError), as the contract asks."""
+
+    def error(self, message: str) -> None:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def add_submission_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--submission",
+        type=Path,
+        default=Path("exercises"),
+        metavar="DIR",
+        help="folder laid out like exercises/ (default: ./exercises)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog="grade",
         description="Grade logging exercises: run the student's code and judge what it did.",
     )
@@ -31,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EXERCISE",
         help="exerciseN, N, or a slug such as file_sink (none = all)",
     )
-    parser.add_argument(
-        "--submission",
-        type=Path,
-        default=Path("exercises"),
-        metavar="DIR",
-        help="folder laid out like exercises/ (default: ./exercises)",
-    )
+    add_submission_argument(parser)
     parser.add_argument("--json", type=Path, metavar="FILE", help="write Gradescope results.json")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument("--config", type=Path, metavar="FILE", help="course configuration TOML")

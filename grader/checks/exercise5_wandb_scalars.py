@@ -14,6 +14,7 @@ from grader.checks.wandb_checks import (
     require_scalars_per_step,
     require_wandb_run,
     run_training,
+    stopped_early,
 )
 
 
@@ -35,7 +36,7 @@ def check_config_from_cli(training: TrainingRun) -> None:
 
 
 def check_scalars_every_step(training: TrainingRun) -> None:
-    require_scalars_per_step(require_wandb_run(training), training.args)
+    require_scalars_per_step(require_wandb_run(training), training.args, stopped_early(training))
 
 
 def check_accuracy_is_fraction(training: TrainingRun) -> None:

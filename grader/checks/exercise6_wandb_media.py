@@ -54,7 +54,9 @@ def check_scalars_like_exercise5(training: TrainingRun) -> None:
 
 def check_input_images(training: TrainingRun) -> None:
     run = require_wandb_run(training)
-    images = [m for m in _media(run, IMAGE_TYPES) if "roc" not in m[1].lower()]
+    last_train_step = max((step for step, _ in run.series("train_loss")), default=-1)
+    # Input images are those logged while training ran (the ROC image comes after it).
+    images = [m for m in _media(run, IMAGE_TYPES) if m[0] <= last_train_step]
     on_disk = [
         m
         for m in images
@@ -62,7 +64,8 @@ def check_input_images(training: TrainingRun) -> None:
     ]
     if not on_disk:
         fail(
-            "input images logged during training with wandb.Image (one image or a list)",
+            "input images logged during training (at or before the last train_loss step) "
+            "with wandb.Image (one image or a list)",
             "media logged: "
             + _logged_types(run)
             + ("" if not images else "; their image files are missing"),

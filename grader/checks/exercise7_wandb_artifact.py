@@ -6,6 +6,8 @@ staging copy, loaded with ``torch.load(..., weights_only=True)`` into a fresh My
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from grader.checks.wandb_checks import (
@@ -103,15 +105,41 @@ def _load_problem(path: str) -> str | None:
     except FileNotFoundError:
         return "wandb's copy of the file is missing"
     except Exception as error:  # any unpickling failure is the student's
-        text = str(error).splitlines()[0][:200]
+        text = _plain(str(error))[:300]
         return (
             "not loadable with weights_only=True (a whole pickled model? save "
             f"model.state_dict() instead): {type(error).__name__}: {text}"
         )
     if not isinstance(state, dict):
         return f"it holds a {type(state).__name__}, not a state_dict"
+    expected = MyAwesomeModel().state_dict()
+    missing = [key for key in expected if key not in state]
+    unexpected = [key for key in state if key not in expected]
+    if missing or unexpected:
+        return _key_mismatch(missing, unexpected)
     try:
         MyAwesomeModel().load_state_dict(state)
     except Exception as error:
-        return f"load_state_dict failed: {str(error).splitlines()[0][:200]}"
+        return f"load_state_dict failed: {_plain(str(error))[:300]}"
     return None
+
+
+def _key_mismatch(missing: list[str], unexpected: list[str]) -> str:
+    text = (
+        f"its keys do not match MyAwesomeModel's: missing {', '.join(missing[:4]) or 'none'}; "
+        f"unexpected {', '.join(map(str, unexpected[:4])) or 'none'}"
+    )
+    for prefix in ("module.", "_orig_mod."):
+        if unexpected and all(str(key).startswith(prefix) for key in unexpected):
+            text += (
+                f" (every key starts with {prefix!r}: save the inner model's state_dict, "
+                "e.g. model.module.state_dict())"
+            )
+    if any(str(key) in ("state", "param_groups") for key in unexpected):
+        text += " (that is an optimizer's state_dict: save model.state_dict())"
+    return text
+
+
+def _plain(text: str) -> str:
+    """Error text without terminal colour codes (torch adds some)."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\n", " ")

@@ -72,14 +72,24 @@ def require_wandb_run(training: TrainingRun) -> WandbRun:
         if not training.result.ok:
             seen += "\n" + crash_report(training)
         fail("a W&B run started with wandb.init(...)", seen, "; ".join(training.read_errors))
+    if not run.record_counts.get("run"):
+        fail(
+            "a W&B run written to disk",
+            "the run log is empty: the process ended before wandb wrote the run "
+            "(os._exit or a kill before run.finish())\n" + crash_report(training),
+        )
     return run
 
 
 def require_project_and_job_type(run: WandbRun) -> None:
-    if not run.project or run.job_type != "train":
+    # "uncategorized" is the project wandb falls back to when none is given.
+    if not run.project or run.project == "uncategorized" or run.job_type != "train":
         fail(
             'wandb.init(project=..., job_type="train")',
             f"project {run.project or '(none given)'!r}, job_type {run.job_type or '(none)'!r}",
+            "wandb puts runs without a project into 'uncategorized'"
+            if run.project == "uncategorized"
+            else "",
         )
 
 
@@ -98,13 +108,19 @@ def require_config_from_cli(run: WandbRun, args: dict) -> None:
     if wrong:
         given = ", ".join(f"{name}={value}" for name, value in args.items())
         seen = ", ".join(f"{name}={value!r}" for name, value in wrong.items())
+        if all(str(value) == str(args[name]) for name, value in wrong.items()):
+            detail = "the values are text: give argparse a type (type=float, type=int)"
+        elif all(name in run.config for name in wrong):
+            detail = (
+                "the config keeps the script's defaults: the command line is not read, or not "
+                "passed to wandb.init(config=...)"
+            )
+        else:
+            detail = ""
         fail(
             f"the run's config to hold the command-line values {given}",
             f"config has {seen}",
-            "the config keeps the script's defaults: the command line is not read, or not "
-            "passed to wandb.init(config=...)"
-            if all(name in run.config for name in wrong)
-            else "",
+            detail,
         )
 
 
@@ -118,7 +134,8 @@ def _batch_size_for(rows: int, epochs: int) -> list[int]:
     return [size for size in range(1, 513) if math.ceil(TRAIN_SIZE / size) * epochs == rows]
 
 
-def require_scalars_per_step(run: WandbRun, args: dict) -> None:
+def require_scalars_per_step(run: WandbRun, args: dict, stopped: str = "") -> None:
+    """``stopped`` says how the process ended when it did not end well."""
     wanted = expected_steps(args)
     counts = {key: len(run.series(key)) for key in SCALARS}
     if all(count in wanted for count in counts.values()):
@@ -127,7 +144,9 @@ def require_scalars_per_step(run: WandbRun, args: dict) -> None:
     seen = ", ".join(f"{key} in {count} history rows" for key, count in counts.items())
     detail = ""
     rows = max(counts.values())
-    if rows and rows == args["epochs"]:
+    if stopped:
+        detail = f"the script stopped after {rows} logged steps: {stopped}"
+    elif rows and rows == args["epochs"]:
         detail = "that is one row per epoch: log inside the batch loop, after optimizer.step()"
     elif rows and (sizes := _batch_size_for(rows, args["epochs"])):
         detail = (
@@ -176,9 +195,14 @@ def require_exercise5(training: TrainingRun) -> WandbRun:
     run = require_wandb_run(training)
     require_project_and_job_type(run)
     require_config_from_cli(run, training.args)
-    require_scalars_per_step(run, training.args)
+    require_scalars_per_step(run, training.args, stopped_early(training))
     require_accuracy_fraction(run)
     return run
+
+
+def stopped_early(training: TrainingRun) -> str:
+    """How the process ended, when it did not end well ("" otherwise)."""
+    return "" if training.result.ok else training.result.status()
 
 
 def png_size(path: Path) -> tuple[int, int] | None:

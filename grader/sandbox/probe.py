@@ -341,7 +341,9 @@ def main() -> None:
         real_stderr = sys.__stderr__._stream  # past the tee: this is not the student's output
         real_stderr.write(text)
         real_stderr.flush()
-        raise SystemExit(1) from None
+        # sys.exit, not `raise SystemExit`: libraries that wrap it (wandb) then record the
+        # failure, as they would have for the uncaught exception.
+        sys.exit(1)
     _emit({"kind": "end"})
 
 
