@@ -16,11 +16,17 @@ def _class(tmp_path: Path) -> Path:
     """20 submissions: solutions, stubs, broken ones, one that hangs, one that is not a folder."""
     batch = tmp_path / "class"
     for i in range(8):
-        shutil.copytree(ROOT / "solutions", batch / f"solved{i:02d}",
-                        ignore=shutil.ignore_patterns("exercise[5-9]*", "exercise1[0-9]*"))
+        shutil.copytree(
+            ROOT / "solutions",
+            batch / f"solved{i:02d}",
+            ignore=shutil.ignore_patterns("exercise[5-9]*", "exercise1[0-9]*"),
+        )
     for i in range(6):
-        shutil.copytree(ROOT / "exercises", batch / f"stub{i:02d}",
-                        ignore=shutil.ignore_patterns("exercise[5-9]*", "exercise1[0-9]*"))
+        shutil.copytree(
+            ROOT / "exercises",
+            batch / f"stub{i:02d}",
+            ignore=shutil.ignore_patterns("exercise[5-9]*", "exercise1[0-9]*"),
+        )
     for i in range(3):
         broken = batch / f"crash{i:02d}" / "exercise1_log_levels"
         broken.mkdir(parents=True)

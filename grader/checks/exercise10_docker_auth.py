@@ -9,6 +9,7 @@ Docker engine: without one that check is reported as skipped, never as passed.
 
 from __future__ import annotations
 
+import fnmatch
 import shutil
 import subprocess
 import uuid
@@ -21,7 +22,14 @@ from grader.checks.online_checks import OnlineRun, require_no_secret_in_files, r
 from grader.checks.running import crash_report
 from grader.fakewandb import FakeWandb
 from grader.judge import fail
-from grader.readers.dockerfile import Dockerfile, exec_form, hadolint, read_dockerfile
+from grader.readers.dockerfile import (
+    Dockerfile,
+    copies_everything,
+    exec_form,
+    hadolint,
+    read_dockerfile,
+    split_words,
+)
 from grader.readers.secrets import secret_files
 
 DOCKERFILE, TESTER = "wandb.docker", "wandb_tester.py"
@@ -56,10 +64,10 @@ def _advice(exercise_dir: Path, codes: tuple[str, ...] = ()) -> str:
 
 def _installs_wandb(dockerfile: Dockerfile, exercise_dir: Path) -> bool:
     for run in dockerfile.all("RUN"):
-        words = run.value.replace("\\\n", " ").split()
+        words = split_words(run.value.replace("\\\n", " "))
         if not any(installer in words for installer in _INSTALLERS):
             continue
-        if any(word.startswith("wandb") for word in words):
+        if any(word.lower().startswith("wandb") for word in words):
             return True
         for word in words:  # -r requirements.txt / pyproject: look inside the copied file
             local = exercise_dir / PurePosixPath(word).name
@@ -72,9 +80,17 @@ def _installs_wandb(dockerfile: Dockerfile, exercise_dir: Path) -> bool:
     return False
 
 
-def _copies_tester(dockerfile: Dockerfile) -> bool:
-    sources = [PurePosixPath(source).name for _, source in dockerfile.copied_sources()]
-    return any(name in (TESTER, ".", "*", "*.py") for name in sources)
+def _tester_names(dockerfile: Dockerfile) -> set[str]:
+    """Names the tester has in the image: its own, or the file name it was copied to."""
+    names = set()
+    for copy in dockerfile.copies():
+        for source in copy.sources:
+            if copies_everything(source) or PurePosixPath(source).name in (TESTER, "*.py"):
+                names.add(TESTER)
+                target = copy.destination
+                if PurePosixPath(source).name == TESTER and not target.endswith(("/", ".")):
+                    names.add(PurePosixPath(target).name)
+    return names
 
 
 def check_dockerfile_basics(dockerfile: Dockerfile, exercise_dir: Path) -> None:
@@ -83,7 +99,7 @@ def check_dockerfile_basics(dockerfile: Dockerfile, exercise_dir: Path) -> None:
         problems.append(f"base image {dockerfile.base_image or '(no FROM)'} is not a Python image")
     if not _installs_wandb(dockerfile, exercise_dir):
         problems.append("no RUN instruction installs wandb")
-    if not _copies_tester(dockerfile):
+    if not _tester_names(dockerfile):
         problems.append(f"no COPY/ADD brings {TESTER} into the image")
     if problems:
         fail(
@@ -107,10 +123,15 @@ def check_exec_form_entrypoint(dockerfile: Dockerfile, exercise_dir: Path) -> No
             "in shell form the program runs under /bin/sh -c, so `docker stop` signals never "
             "reach Python. " + _advice(exercise_dir, ("DL3025",)),
         )
-    if not any(PurePosixPath(word).name == TESTER for word in argv):
+    names = _tester_names(dockerfile) or {TESTER}
+    script = next((i for i, word in enumerate(argv) if PurePosixPath(word).name in names), None)
+    if script is None:
         fail(expected, f"line {entry.line}: ENTRYPOINT {entry.value} does not run {TESTER}")
-    unbuffered = "-u" in argv or any(
-        value not in (None, "", "0") for _, value in dockerfile.assignments("PYTHONUNBUFFERED")
+    # -u counts among Python's own options, before the script; after it, it is the script's.
+    options = [w for w in argv[:script] if w.startswith("-") and not w.startswith("--")]
+    unbuffered = any("u" in word[1:] for word in options) or any(
+        value not in (None, "", "0")
+        for _, value in dockerfile.assignments("PYTHONUNBUFFERED", final_only=True)
     )
     if not unbuffered:
         fail(
@@ -126,14 +147,19 @@ def check_no_secret_in_image(dockerfile: Dockerfile, exercise_dir: Path, sandbox
         for instruction, value in dockerfile.assignments("WANDB_API_KEY")
         if value
     ]
-    for instruction, source in dockerfile.copied_sources():
-        name = PurePosixPath(source).name
-        if name in (".env", ".netrc", "_netrc"):
-            problems.append(f"line {instruction.line}: {instruction.name} copies {source}")
-        elif name in (".", "*") and secret_files(exercise_dir) and not _ignored(exercise_dir):
-            present = ", ".join(secret_files(exercise_dir))
+    for copy in dockerfile.copies():
+        where = f"line {copy.instruction.line}: {copy.instruction.name}"
+        for source in copy.sources:
+            if PurePosixPath(source).name in (".env", ".netrc", "_netrc"):
+                problems.append(f"{where} copies {source}")
+            elif copies_everything(source) and (exposed := _exposed_secrets(exercise_dir)):
+                problems.append(f"{where} {source} copies {', '.join(exposed)}")
+    for run in dockerfile.all("RUN"):
+        text = run.value
+        if "wandb login" in text or ".netrc" in text or "WANDB_API_KEY" in text:
             problems.append(
-                f"line {instruction.line}: {instruction.name} {source} copies {present}"
+                f"line {run.line}: RUN uses the key at build time ({text[:60]}); "
+                "what it writes stays in a layer"
             )
     if problems:
         fail(
@@ -145,12 +171,21 @@ def check_no_secret_in_image(dockerfile: Dockerfile, exercise_dir: Path, sandbox
     require_no_secret_in_files(sandbox)
 
 
-def _ignored(exercise_dir: Path) -> bool:
+def _exposed_secrets(exercise_dir: Path) -> list[str]:
+    """Secret files of the folder that `COPY .` would bring in (not excluded by .dockerignore)."""
     ignore = exercise_dir / ".dockerignore"
-    if not ignore.is_file():
-        return False
-    patterns = ignore.read_text(encoding="utf-8", errors="replace").split()
-    return all(name in patterns for name in secret_files(exercise_dir))
+    lines = (
+        ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        if ignore.is_file()
+        else []
+    )
+    patterns = [line.strip().removeprefix("/").removeprefix("**/") for line in lines]
+    patterns = [p for p in patterns if p and not p.startswith(("#", "!"))]
+    return [
+        name
+        for name in secret_files(exercise_dir)
+        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+    ]
 
 
 def _metric_values(run: OnlineRun) -> int:
@@ -194,6 +229,12 @@ def check_fails_fast_without_key(runs: dict[str, OnlineRun]) -> None:
         fail(expected, f"it ran for {result.duration:.1f} s ({result.status()})")
     if result.ok:
         fail(expected, "it exited with code 0, as if all went well")
+    if run.used_other_keys():
+        fail(
+            expected,
+            "without WANDB_API_KEY the tester still sent a key of its own to W&B",
+            "a key in the code (or a .netrc) is used when the variable is missing",
+        )
     output = (result.stdout + result.stderr).lower()
     if "api key" not in output and "api_key" not in output:
         fail(

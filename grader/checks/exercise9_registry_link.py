@@ -126,6 +126,13 @@ def check_aliases_passed(runs: dict[str, OnlineRun]) -> None:
 
 def check_key_from_environment(runs: dict[str, OnlineRun]) -> None:
     keyless = runs["no key"]
+    if keyless.trace.prompts:
+        prompt = keyless.trace.prompts[0]
+        fail(
+            "a clear error, not a question, when WANDB_API_KEY is not set",
+            f"the script asked for input with {prompt['function']}({prompt['prompt']!r})",
+            "scripts run by CI or other programs have nobody to answer a prompt",
+        )
     if _links(keyless):
         fail(
             "no link when WANDB_API_KEY is not set",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from grader.checks.running import StudentRun, run_script
 from grader.fakewandb import FakeWandb
 from grader.judge import fail
-from grader.readers.secrets import scan_for_secrets
+from grader.readers.secrets import is_placeholder, scan_for_secrets
 from grader.sandbox import Sandbox
 
 HIDDEN_KEY = "<the grader's key>"
@@ -23,8 +23,16 @@ class OnlineRun(StudentRun):
     with_key: bool = True
 
     def used_other_keys(self) -> bool:
-        """A request carried a key, but not the injected one (a key from the source?)."""
-        return any(not r.key_valid and r.key_given for r in self.server.requests)
+        """A request carried a real-looking key other than the injected one: a key from the
+        code, a committed .env or .netrc (a template's placeholder does not count)."""
+        return any(
+            record.other_key and looks_real(record.other_key) for record in self.server.requests
+        )
+
+
+def looks_real(key: str) -> bool:
+    """Not a placeholder such as 40 x's or "your-api-key-here"."""
+    return len(set(key)) >= 8 and not is_placeholder(key)
 
 
 def run_online(

@@ -236,7 +236,14 @@ def update_artifact(store: Store, who: Identity, variables: dict[str, Any]) -> A
     return ok({"result": {"artifact": artifact_fragment(store, artifact)}})
 
 
+def org_info(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
+    """The team's organization, asked for when linking into a new-style `wandb-registry-*`."""
+    org = {"name": "grader-org", "orgEntity": {"name": "grader-org"}}
+    return ok({"entity": {"organization": org, "user": None}})
+
+
 HANDLERS: dict[str, Handler] = {
+    "FetchOrgInfoFromEntity": org_info,
     "Viewer": viewer,
     "GetViewer": viewer,
     "GetDefaultEntity": viewer,

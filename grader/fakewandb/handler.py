@@ -99,6 +99,7 @@ class Handler(BaseHTTPRequestHandler):
             variables=variables,
             key_valid=key_valid,
             key_given=bool(given),
+            other_key=given if given and not key_valid else None,
             status=status,
             payload=None if is_graphql or not payload else payload,
         )

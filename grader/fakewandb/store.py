@@ -46,6 +46,9 @@ class RequestRecord:
     status: int  # the HTTP status the server answered
     payload: dict[str, Any] | None = None  # the JSON body of a non-GraphQL request (file_stream)
     key_given: bool = False  # a key was sent at all (a wrong one, when key_valid is False)
+    # The key sent when it was not the accepted one (to tell a real-looking key in the code from
+    # a template's placeholder); never shown in any output.
+    other_key: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

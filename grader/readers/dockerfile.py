@@ -20,6 +20,13 @@ class Instruction:
 
 
 @dataclass(frozen=True)
+class Copy:
+    instruction: Instruction
+    sources: list[str]
+    destination: str
+
+
+@dataclass(frozen=True)
 class Dockerfile:
     instructions: list[Instruction]
     base_image: str | None
@@ -27,29 +34,66 @@ class Dockerfile:
     def all(self, *names: str) -> list[Instruction]:
         return [i for i in self.instructions if i.name in names]
 
+    def final_stage(self) -> list[Instruction]:
+        """What the image is made of: the last stage, and the stages it is built FROM (ENV set
+        in a builder stage that is only copied from does not reach the image)."""
+        stages: list[tuple[str | None, str, list[Instruction]]] = []
+        for instruction in self.instructions:
+            if instruction.name == "FROM":
+                words = instruction.value.split()
+                alias = words[2].lower() if len(words) >= 3 and words[1].upper() == "AS" else None
+                stages.append((alias, words[0].lower() if words else "", [instruction]))
+            elif stages:
+                stages[-1][2].append(instruction)
+        chain: list[Instruction] = []
+        index = len(stages) - 1
+        while index >= 0:
+            _, image, body = stages[index]
+            chain = body + chain
+            parents = [i for i, (alias, _, _) in enumerate(stages[:index]) if alias == image]
+            index = parents[-1] if parents else -1
+        return chain
+
     def entrypoint(self) -> Instruction | None:
         found = self.all("ENTRYPOINT")
         return found[-1] if found else None  # only the last one counts
 
-    def assignments(self, variable: str) -> list[tuple[Instruction, str | None]]:
-        """ENV/ARG instructions setting ``variable``, with the value given (None: no value)."""
+    def assignments(
+        self, variable: str, final_only: bool = False
+    ) -> list[tuple[Instruction, str | None]]:
+        """ENV/ARG instructions setting ``variable``, with the value given (None: no value);
+        ``final_only`` keeps those that are in force in the final image."""
         found = []
-        for instruction in self.all("ENV", "ARG"):
+        pool = self.final_stage() if final_only else self.instructions
+        for instruction in (i for i in pool if i.name in ("ENV", "ARG")):
             for name, value in _pairs(instruction):
                 if name == variable:
                     found.append((instruction, value))
         return found
 
-    def copied_sources(self) -> list[tuple[Instruction, str]]:
-        """(instruction, source) for every COPY/ADD source (not --from another stage)."""
+    def copies(self) -> list[Copy]:
+        """Every COPY/ADD from the build context (not ``--from`` another stage)."""
         found = []
         for instruction in self.all("COPY", "ADD"):
-            words = exec_form(instruction.value) or shlex.split(instruction.value)
+            words = exec_form(instruction.value) or split_words(instruction.value)
             if any(word.startswith("--from") for word in words):
                 continue
             paths = [word for word in words if not word.startswith("--")]
-            found.extend((instruction, source) for source in paths[:-1])
+            if len(paths) >= 2:
+                found.append(Copy(instruction, paths[:-1], paths[-1]))
         return found
+
+
+def copies_everything(source: str) -> bool:
+    """``COPY . .``, ``COPY ./ /app``, ``COPY * ./``: the whole build context."""
+    return source.strip() in (".", "./", "*", "./*", "/")
+
+
+def split_words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: Docker would be as confused; keep going
+        return text.split()
 
 
 def exec_form(value: str) -> list[str] | None:
@@ -70,7 +114,7 @@ def _pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
         name, _, value = text.partition(" ")  # legacy `ENV NAME value`
         return [(name, value.strip() or None)]
     pairs = []
-    for word in shlex.split(text, posix=True):
+    for word in split_words(text):
         name, sep, value = word.partition("=")
         pairs.append((name, value if sep else None))
     return pairs

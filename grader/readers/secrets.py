@@ -47,7 +47,7 @@ def scan_for_secrets(folder: Path) -> list[Finding]:
         for number, line in enumerate(text.splitlines(), 1):
             if _KEY_LIKE.search(line):
                 findings.append(Finding(name, number, "a 40-character hex string, like an API key"))
-            elif (match := _ASSIGNED.search(line)) and not _placeholder(
+            elif (match := _ASSIGNED.search(line)) and not is_placeholder(
                 match["value"] or match["env"]
             ):
                 findings.append(
@@ -56,7 +56,7 @@ def scan_for_secrets(folder: Path) -> list[Finding]:
     return findings
 
 
-def _placeholder(value: str) -> bool:
+def is_placeholder(value: str) -> bool:
     lowered = value.lower()
     return any(word in lowered for word in ("your", "xxx", "here", "placeholder", "changeme"))
 
