@@ -37,10 +37,9 @@ class Graded:
 
 
 def run_grader(
-    *args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 300
+    *args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 900
 ) -> Graded:
     """Run the grader's command line in a subprocess, as students and CI do."""
-    out = Path(os.environ.get("TMPDIR", "/tmp"))
     json_file = None
     if "--json" in args:
         json_file = Path(args[args.index("--json") + 1])
@@ -52,7 +51,6 @@ def run_grader(
         text=True,
         timeout=timeout,
     )
-    del out
     results = json.loads(json_file.read_text()) if json_file and json_file.exists() else None
     return Graded(process.returncode, process.stdout, process.stderr, results)
 
