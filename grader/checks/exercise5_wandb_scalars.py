@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from grader.checks import early
 from grader.checks.wandb_checks import (
     TrainingRun,
     require_accuracy_fraction,
@@ -13,14 +14,13 @@ from grader.checks.wandb_checks import (
     require_project_and_job_type,
     require_scalars_per_step,
     require_wandb_run,
-    run_training,
     stopped_early,
 )
 
 
 @pytest.fixture(scope="module")
 def training(sandbox) -> TrainingRun:
-    return run_training(sandbox)
+    return early.training(sandbox)
 
 
 def check_runs_cleanly(training: TrainingRun) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from grader.checks import early
 from grader.checks.wandb_checks import (
     TrainingRun,
     png_size,
     require_exercise5,
     require_finished_process,
     require_wandb_run,
-    run_training,
 )
 from grader.judge import fail
 from grader.readers.wandb_run import WandbRun, media_type
@@ -26,7 +26,7 @@ MIN_FIGURE_SIDE = 100  # pixels: a figure, not an input digit
 
 @pytest.fixture(scope="module")
 def training(sandbox) -> TrainingRun:
-    return run_training(sandbox)
+    return early.training(sandbox)
 
 
 def _media(run: WandbRun, types: tuple[str, ...] | None = None) -> list[tuple[int, str, dict]]:

@@ -10,12 +10,12 @@ import re
 
 import pytest
 
+from grader.checks import early
 from grader.checks.wandb_checks import (
     TrainingRun,
     require_exercise5,
     require_finished_process,
     require_wandb_run,
-    run_training,
 )
 from grader.judge import fail
 from grader.readers.wandb_run import ArtifactRecord, WandbRun
@@ -25,7 +25,7 @@ METRICS = ("accuracy", "precision", "recall", "f1")
 
 @pytest.fixture(scope="module")
 def training(sandbox) -> TrainingRun:
-    return run_training(sandbox)
+    return early.training(sandbox)
 
 
 def _models(run: WandbRun) -> list[ArtifactRecord]:

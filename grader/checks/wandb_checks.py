@@ -12,7 +12,13 @@ from pathlib import Path
 
 from grader.checks.running import StudentRun, crash_report, run_script
 from grader.judge import fail
-from grader.readers.wandb_run import WandbLogError, WandbRun, find_run_logs, read_run
+from grader.readers.wandb_run import (
+    WandbLogError,
+    WandbRun,
+    find_run_logs,
+    prepare_reader,
+    read_run,
+)
 from grader.sandbox import Sandbox
 
 TRAIN_SIZE = 1437  # images in my_project's training set
@@ -50,6 +56,7 @@ def run_training(
     sandbox: Sandbox, script: str = "train.py", args: dict | None = None, **options
 ) -> TrainingRun:
     args = dict(TRAIN_ARGS if args is None else args)
+    prepare_reader()  # overlaps the reader's slow import with the student's run
     student = run_script(sandbox, script, *cli(args), **options)
     runs, errors = [], []
     for path in find_run_logs(student.result.home / ".wandb-grader" / "runs"):
