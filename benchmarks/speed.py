@@ -35,7 +35,16 @@ BARE = {
     "exercise6_wandb_media": TRAIN,
     "exercise7_wandb_artifact": TRAIN,
     "exercise8_sweep_yaml": TRAIN,
+    "exercise9_registry_link": [
+        "link_to_registry.py",
+        "grader-team/corrupt_mnist/corrupt_mnist_model:v1",
+        "corrupt_mnist_models",
+        "--alias",
+        "best",
+    ],
+    "exercise10_docker_auth": ["wandb_tester.py"],
 }
+ONLINE = ("exercise9_registry_link", "exercise10_docker_auth")  # they need a W&B server
 
 
 def _timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
