@@ -5,10 +5,12 @@ Cases live in tests/submissions/<exercise>/<case>/: the exercise's files plus ``
     description = "what the student did"
     lost = ["check_id", ...]      # exactly the checks that must fail ([] = full marks)
     feedback = ["text", ...]      # optional: must appear in the first lost check's feedback
+    from_solution = ["train.py"]  # optional: files taken unchanged from the reference solution
 """
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 
 from grader.course import load_course
 
-from .conftest import ROOT, grade_folder
+from .conftest import ROOT, grade_folder, run_grader, submission_with
 
 COURSE = load_course()
 CASES = sorted((ROOT / "tests" / "submissions").glob("*/*/case.toml"))
@@ -48,7 +50,12 @@ def test_untouched_stub_fails(exercise: str, tmp_path: Path) -> None:
 def test_submission_case(case: Path, tmp_path: Path) -> None:
     spec = tomllib.loads(case.read_text())
     exercise = case.parent.parent.name
-    graded = grade_folder(tmp_path, exercise, case.parent)
+    submission = submission_with(tmp_path, exercise, case.parent)
+    for name in spec.get("from_solution", []):
+        shutil.copy(ROOT / "solutions" / exercise / name, submission / exercise / name)
+    graded = run_grader(
+        exercise, "--submission", str(submission), "--json", str(tmp_path / "r.json")
+    )
     lost = set(spec["lost"])
     assert graded.failed_checks() == lost, (spec["description"], graded.stdout)
     assert graded.exit_code == (1 if lost else 0), graded.stdout + graded.stderr
