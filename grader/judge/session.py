@@ -21,8 +21,7 @@ from .failure import CheckFailed
 class Judge:
     """pytest plugin: gives checks their context and records every outcome."""
 
-    def __init__(self, course: Course, submission: Path, exercises: list[Exercise]) -> None:
-        self.course = course
+    def __init__(self, submission: Path, exercises: list[Exercise]) -> None:
         self.submission = submission
         self.exercises = {exercise.name: exercise for exercise in exercises}
         self.outcomes: dict[tuple[str, str], CheckResult] = {}
@@ -121,7 +120,7 @@ def run_checks(course: Course, submission: Path, exercises: list[Exercise]) -> G
     """Grade ``exercises`` of the submission folder; never raises for anything students do."""
     started = time.monotonic()
     present = [e for e in exercises if (submission / e.name).is_dir()]
-    judge = Judge(course, submission, present)
+    judge = Judge(submission, present)
     if present:
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         args = [str(e.check_module) for e in present]
