@@ -7,7 +7,9 @@ Prints, each measured now on this machine:
       `python my_logger.py` (target: at most +0.5 s through the entry point);
   (b) grading exercise 5 against a bare run of its train.py with the same arguments (<= 1.10x);
   (c) grading every exercise of solutions/ against the sum of bare runs (<= 1.0x);
-  (d) batch throughput: K copies of solutions/ graded with --batch, in submissions per minute.
+  (d) batch throughput: K copies of solutions/ graded with --batch, in submissions per minute;
+  (e) what a run's own namespaces add: the same small script run in turns in the namespaced and
+      in the process sandbox (target: at most +50 ms per run).
 """
 
 from __future__ import annotations
@@ -89,6 +91,29 @@ def paired(exercise: str, args: list[str], repeat: int) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(graded)
 
 
+def isolation_cost(repeat: int) -> tuple[float, float]:
+    """Median seconds of one run of a small script: namespaced, then process sandbox."""
+    from grader.sandbox import Limits, Sandbox
+    from grader.sandbox.isolation import Isolation, probe_namespaces
+
+    namespaced = probe_namespaces()
+    if not namespaced.namespaced:
+        raise SystemExit(f"(e) needs namespaces: {namespaced.reason}")
+    modes = {"namespaces": namespaced, "process": Isolation("process", "benchmark")}
+    times: dict[str, list[float]] = {name: [] for name in modes}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "student"
+        folder.mkdir()
+        (folder / "script.py").write_text("print('hello')\n")
+        for _ in range(repeat):
+            for name, isolation in modes.items():  # in turns: drift affects both alike
+                with Sandbox(folder, Limits(), isolation) as box:
+                    started = time.perf_counter()
+                    box.run("script.py")
+                    times[name].append(time.perf_counter() - started)
+    return statistics.median(times["namespaces"]), statistics.median(times["process"])
+
+
 def line(label: str, seconds: float, base: float | None = None) -> None:
     extra = "" if base is None else f"   +{seconds - base:5.2f} s   {seconds / base:5.2f}x"
     print(f"  {label:48s} {seconds:7.2f} s{extra}")
@@ -142,6 +167,12 @@ def main() -> None:
         f"  {options.batch} submissions in {seconds:.1f} s: "
         f"{options.batch / seconds * 60:.1f} submissions per minute on {os.cpu_count()} cores"
     )
+
+    print("(e) a run's own namespaces")
+    namespaced, plain = isolation_cost(max(options.repeat, 10))
+    line("process sandbox, python script.py", plain)
+    line("namespaces, python script.py", namespaced, plain)
+    print(f"  namespaces add {(namespaced - plain) * 1000:.0f} ms per run (target: at most 50 ms)")
 
 
 if __name__ == "__main__":

@@ -62,14 +62,19 @@ def _time_limit(exercises: list[Exercise]) -> float:
 
 
 def _grade_student(
-    folder: Path, course: Course, exercises: list[Exercise], results_dir: Path, config: Path | None
+    folder: Path,
+    course: Course,
+    exercises: list[Exercise],
+    results_dir: Path,
+    config: Path | None,
+    isolation: str,
 ) -> Row:
     empty = {e.name: 0.0 for e in exercises}
     if not folder.is_dir() or not any((folder / e.name).is_dir() for e in course.exercises):
         return Row(folder.name, "malformed", empty)
     results = results_dir / f"{folder.name}.json"
     command = [sys.executable, "-m", "grader", "--submission", str(folder), "--json", str(results)]
-    command += ["--no-color", "--jobs", "1", "--allow-missing"]
+    command += ["--no-color", "--jobs", "1", "--allow-missing", "--isolation", isolation]
     command += [e.name for e in exercises] + (["--config", str(config)] if config else [])
     marker = uuid.uuid4().hex
     process = subprocess.Popen(
@@ -150,6 +155,7 @@ def run_batch(
     shard: tuple[int, int] = (1, 1),
     jobs: int | None = None,
     config: Path | None = None,
+    isolation: str = "namespaces",
 ) -> list[Row]:
     """Grade every student folder of ``batch_dir``; writes the gradebook and the results."""
     folders = students(batch_dir, shard)
@@ -159,7 +165,8 @@ def run_batch(
     rows: list[Row] = []
     with ThreadPoolExecutor(max_workers=jobs or len(os.sched_getaffinity(0))) as pool:
         futures = [
-            pool.submit(_grade_student, f, course, exercises, results_dir, config) for f in folders
+            pool.submit(_grade_student, f, course, exercises, results_dir, config, isolation)
+            for f in folders
         ]
         for future in as_completed(futures):
             rows.append(future.result())

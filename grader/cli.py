@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .course import Course, Exercise, UsageError, load_course
+from .sandbox.isolation import MODES, IsolationUnavailable, choose, current
 
 EXIT_FULL_MARKS, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--watch", action="store_true", help="grade again each time a file of the exercise changes"
     )
+    parser.add_argument(
+        "--isolation",
+        choices=MODES,
+        help="how student code is contained: its own namespaces, the process sandbox, or auto "
+        "(namespaces where the machine allows them; the default, and namespaces for --batch)",
+    )
     batch = parser.add_argument_group("grading a class")
     batch.add_argument(
         "--batch", type=Path, metavar="DIR", help="one submission folder per student"
@@ -87,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
             return _merge(args)
         course = load_course(args.config)
         exercises = course.resolve(args.exercises)
+        args.isolation = args.isolation or ("namespaces" if args.batch else _default_isolation())
         if args.batch:
+            choose(args.isolation)  # a batch refuses to start without the isolation it asks for
             return _batch(args, course, exercises)
         submission = args.submission
         if not submission.is_dir():
@@ -95,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"submission folder not found: {submission} (expected {names}, …)")
         if args.exercises and not args.allow_missing:
             _require_folders(submission, [e.name for e in exercises])
-    except UsageError as error:
+        if not args.watch:
+            choose(args.isolation)
+    except (UsageError, IsolationUnavailable) as error:
         print(f"grade: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.watch:
@@ -113,6 +124,7 @@ def _grade(
     from .report import append_step_summary, print_report, write_gradescope, write_junit
 
     report = grade(course, submission.resolve(), exercises, args.jobs)
+    report.isolation = current().describe()
     if args.no_color:
         os.environ["NO_COLOR"] = "1"
     print_report(report)
@@ -122,6 +134,10 @@ def _grade(
             writer(report, path)
     append_step_summary(report)
     return EXIT_FULL_MARKS if report.full_marks else EXIT_FAILED
+
+
+def _default_isolation() -> str:
+    return os.environ.get("GRADER_ISOLATION") or "auto"
 
 
 def _start_early(submission: Path, exercises: list[Exercise]) -> None:
@@ -145,6 +161,7 @@ def _batch(args: argparse.Namespace, course: Course, exercises: list[Exercise]) 
         parse_shard(args.shard),
         args.jobs,
         args.config,
+        args.isolation,
     )
     counts: dict[str, int] = {}
     for row in rows:

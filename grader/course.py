@@ -96,6 +96,8 @@ def _limits(defaults: dict, overrides: dict) -> Limits:
         time_s=float(merged.get("time_s", Limits.time_s)),
         memory_mb=int(merged.get("memory_mb", Limits.memory_mb)),
         output_kb=int(merged.get("output_kb", Limits.output_kb)),
+        processes=int(merged.get("processes", Limits.processes)),
+        disk_mb=int(merged.get("disk_mb", Limits.disk_mb)),
     )
 
 

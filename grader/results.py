@@ -81,6 +81,7 @@ class GradeReport:
     submission: str
     exercises: list[ExerciseResult]
     duration: float = 0.0
+    isolation: str = ""  # how student code was contained, in words ("isolation: ...")
 
     @property
     def score(self) -> float:

@@ -1,4 +1,8 @@
-"""The sandbox survives what student code does, and leaves nothing behind."""
+"""The sandbox survives what student code does, and leaves nothing behind.
+
+Every test runs twice: in the run's own namespaces and in the process sandbox, the fallback
+where namespaces cannot be made (both must hold for honest-but-careless code).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,18 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox import Limits, Sandbox
+from grader.sandbox.isolation import Isolation, probe_namespaces
+
+_NAMESPACES = probe_namespaces()
+
+
+@pytest.fixture(params=["namespaces", "process"])
+def isolation(request) -> Isolation:
+    if request.param == "process":
+        return Isolation("process", "the test asks for the process sandbox")
+    if not _NAMESPACES.namespaced:
+        pytest.skip(_NAMESPACES.reason)
+    return _NAMESPACES
 
 
 def _folder(tmp_path: Path, source: str, name: str = "script.py") -> Path:
@@ -41,7 +57,9 @@ def _processes_mentioning(token: str) -> list[int]:
     return found
 
 
-def test_infinite_loop_with_children_is_stopped_and_nothing_survives(tmp_path: Path) -> None:
+def test_infinite_loop_with_children_is_stopped_and_nothing_survives(
+    tmp_path: Path, isolation: Isolation
+) -> None:
     token = f"grader-test-sleeper-{os.getpid()}-{time.time_ns()}"
     folder = _folder(
         tmp_path,
@@ -55,7 +73,7 @@ def test_infinite_loop_with_children_is_stopped_and_nothing_survives(tmp_path: P
             pass
         """,
     )
-    with Sandbox(folder, Limits(time_s=2)) as box:
+    with Sandbox(folder, Limits(time_s=2), isolation) as box:
         started = time.monotonic()
         result = box.run("script.py")
         elapsed = time.monotonic() - started
@@ -66,7 +84,7 @@ def test_infinite_loop_with_children_is_stopped_and_nothing_survives(tmp_path: P
     assert _processes_mentioning(token) == []
 
 
-def test_huge_output_is_capped_head_and_tail(tmp_path: Path) -> None:
+def test_huge_output_is_capped_head_and_tail(tmp_path: Path, isolation: Isolation) -> None:
     folder = _folder(
         tmp_path,
         """
@@ -79,7 +97,7 @@ def test_huge_output_is_capped_head_and_tail(tmp_path: Path) -> None:
         print("\\nLAST LINE")
         """,
     )
-    with Sandbox(folder, Limits(time_s=60, output_kb=16)) as box:
+    with Sandbox(folder, Limits(time_s=60, output_kb=16), isolation) as box:
         result = box.run("script.py", probe=False)
     assert result.ok
     assert result.stdout.startswith("FIRST LINE")
@@ -88,37 +106,39 @@ def test_huge_output_is_capped_head_and_tail(tmp_path: Path) -> None:
     assert len(result.stdout) < 40_000
 
 
-def test_huge_allocation_hits_the_memory_limit(tmp_path: Path) -> None:
+def test_huge_allocation_hits_the_memory_limit(tmp_path: Path, isolation: Isolation) -> None:
     folder = _folder(tmp_path, "data = bytearray(8 * 1024 ** 3)\nprint(len(data))\n")
-    with Sandbox(folder, Limits(memory_mb=1024)) as box:
+    with Sandbox(folder, Limits(memory_mb=1024), isolation) as box:
         result = box.run("script.py")
     assert not result.ok
     assert result.out_of_memory
     assert result.status() == "ran out of memory (limit 1024 MB)"
 
 
-def test_sigkill_is_reported_in_words(tmp_path: Path) -> None:
+def test_sigkill_is_reported_in_words(tmp_path: Path, isolation: Isolation) -> None:
     folder = _folder(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
-    with Sandbox(folder, Limits()) as box:
+    with Sandbox(folder, Limits(), isolation) as box:
         result = box.run("script.py")
     assert result.signal_name == "SIGKILL"
     assert result.status() == "was killed by signal SIGKILL"
 
 
-def test_invalid_utf8_output_is_tolerated(tmp_path: Path) -> None:
+def test_invalid_utf8_output_is_tolerated(tmp_path: Path, isolation: Isolation) -> None:
     folder = _folder(
         tmp_path,
         "import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe \\xc3\\x28 end')\n"
         "sys.stderr.buffer.write(b'\\x80\\x81')\n",
     )
-    with Sandbox(folder, Limits()) as box:
+    with Sandbox(folder, Limits(), isolation) as box:
         result = box.run("script.py")
     assert result.ok
     assert result.stdout.startswith("ok ") and result.stdout.endswith(" end")
     assert "\ufffd" in result.stdout and "\ufffd" in result.stderr
 
 
-def test_a_script_that_empties_its_folder_leaves_the_student_files_alone(tmp_path: Path) -> None:
+def test_a_script_that_empties_its_folder_leaves_the_student_files_alone(
+    tmp_path: Path, isolation: Isolation
+) -> None:
     folder = _folder(
         tmp_path,
         """
@@ -137,13 +157,15 @@ def test_a_script_that_empties_its_folder_leaves_the_student_files_alone(tmp_pat
     (folder / "data").mkdir()
     (folder / "data" / "x.csv").write_text("1,2\n")
     before = _fingerprint(folder)
-    with Sandbox(folder, Limits()) as box:
+    with Sandbox(folder, Limits(), isolation) as box:
         result = box.run("script.py")
     assert result.ok, result.stderr
     assert _fingerprint(folder) == before
 
 
-def test_environment_is_scrubbed_and_home_is_private(tmp_path: Path, monkeypatch) -> None:
+def test_environment_is_scrubbed_and_home_is_private(
+    tmp_path: Path, isolation: Isolation, monkeypatch
+) -> None:
     monkeypatch.setenv("WANDB_API_KEY", "a" * 40)
     monkeypatch.setenv("LOGURU_LEVEL", "WARNING")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
@@ -151,7 +173,7 @@ def test_environment_is_scrubbed_and_home_is_private(tmp_path: Path, monkeypatch
     folder = _folder(
         tmp_path, "import json, os\nprint(json.dumps(dict(os.environ), sort_keys=True))\n"
     )
-    with Sandbox(folder, Limits()) as box:
+    with Sandbox(folder, Limits(), isolation) as box:
         result = box.run("script.py", probe=False)
         env = __import__("json").loads(result.stdout)
         assert env["HOME"] == str(result.home) and result.home.is_dir()
@@ -168,10 +190,10 @@ def test_environment_is_scrubbed_and_home_is_private(tmp_path: Path, monkeypatch
     assert "a" * 40 not in result.stdout
 
 
-def test_os_exit_and_crash_are_told_apart(tmp_path: Path) -> None:
+def test_os_exit_and_crash_are_told_apart(tmp_path: Path, isolation: Isolation) -> None:
     folder = _folder(tmp_path, "import os\nos._exit(0)\n")
     (folder / "crash.py").write_text("def f():\n    return 1 / 0\n\nf()\n")
-    with Sandbox(folder, Limits()) as box:
+    with Sandbox(folder, Limits(), isolation) as box:
         quiet_exit = box.run("script.py")
         crash = box.run("crash.py")
     assert quiet_exit.exit_code == 0
@@ -182,16 +204,20 @@ def test_os_exit_and_crash_are_told_apart(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("limit", [1.5])
-def test_time_limit_is_honoured_for_sleeping_scripts(tmp_path: Path, limit: float) -> None:
+def test_time_limit_is_honoured_for_sleeping_scripts(
+    tmp_path: Path, isolation: Isolation, limit: float
+) -> None:
     folder = _folder(tmp_path, "import time\ntime.sleep(60)\n")
-    with Sandbox(folder, Limits(time_s=limit)) as box:
+    with Sandbox(folder, Limits(time_s=limit), isolation) as box:
         started = time.monotonic()
         result = box.run("script.py")
     assert result.timed_out
     assert time.monotonic() - started < limit + 3
 
 
-def test_links_and_special_files_in_the_submission_are_harmless(tmp_path: Path) -> None:
+def test_links_and_special_files_in_the_submission_are_harmless(
+    tmp_path: Path, isolation: Isolation
+) -> None:
     folder = _folder(
         tmp_path,
         """
@@ -205,7 +231,7 @@ def test_links_and_special_files_in_the_submission_are_harmless(tmp_path: Path) 
     (folder / "root").symlink_to("/")
     (folder / "dangling").symlink_to(tmp_path / "missing")
     os.mkfifo(folder / "pipe")
-    with Sandbox(folder, Limits()) as box:
+    with Sandbox(folder, Limits(), isolation) as box:
         result = box.run("script.py")
     assert result.ok, result.stderr
     assert "root" not in result.stdout and "pipe" not in result.stdout

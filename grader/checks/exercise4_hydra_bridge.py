@@ -41,13 +41,15 @@ class HydraRun:
 
 
 def _launch(sandbox, relative: bool) -> HydraRun:
-    cwd = sandbox.scratch("launch-dir")
+    cwd = writable = sandbox.scratch("launch-dir")
     if relative:
         run_dir, override = cwd / "runs" / "probe", "hydra.run.dir=runs/probe"
     else:
-        run_dir = sandbox.scratch("hydra-out") / "run"
+        writable = sandbox.scratch("hydra-out")
+        run_dir = writable / "run"
         override = f"hydra.run.dir={run_dir}"
-    run = run_script(sandbox, SCRIPT, override, f"++grader_probe={PROBE_VALUE}", cwd=cwd)
+    options = {"cwd": cwd, "writable": [writable]}
+    run = run_script(sandbox, SCRIPT, override, f"++grader_probe={PROBE_VALUE}", **options)
     how = "hydra.run.dir=<absolute path>" if not relative else override
     return HydraRun(run, run_dir, how)
 

@@ -52,7 +52,8 @@ def run_online(
         env = {"WANDB_MODE": "online", "WANDB_BASE_URL": server.base_url}
         if with_key:
             env["WANDB_API_KEY"] = key
-        student = run_script(sandbox, script, *args, env=env)
+        serve = {server.port: server.serve_socket}  # the run's own loopback port, see Sandbox
+        student = run_script(sandbox, script, *args, env=env, serve=serve)
     result = student.result
     result.stdout = result.stdout.replace(key, HIDDEN_KEY)
     result.stderr = result.stderr.replace(key, HIDDEN_KEY)

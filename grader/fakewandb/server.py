@@ -25,8 +25,19 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, api_key: str, identity: Identity, store: Store) -> None:
-        super().__init__((HOST, 0), Handler)
+    def __init__(
+        self,
+        api_key: str,
+        identity: Identity,
+        store: Store,
+        listener: socket.socket | None = None,
+    ) -> None:
+        if listener is None:
+            super().__init__((HOST, 0), Handler)
+        else:  # a socket already listening, in a sandbox's network namespace
+            super().__init__(listener.getsockname(), Handler, bind_and_activate=False)
+            self.socket.close()
+            self.socket = listener
         self.api_key = api_key
         self.identity = identity
         self.store = store
@@ -81,6 +92,8 @@ class FakeWandb:
         self.store = Store()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._extra: list[tuple[_Server, threading.Thread]] = []
+        self._extra_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -97,16 +110,38 @@ class FakeWandb:
         self._thread.start()
         return self
 
+    def serve_socket(self, listener: socket.socket) -> None:
+        """Also serve on ``listener``, a socket listening elsewhere (a sandbox's own loopback),
+        with the same key, identity and store; it is closed by ``stop``."""
+        if self._httpd is None:
+            listener.close()
+            raise RuntimeError("the fake W&B server is not running")
+        extra = _Server(self.api_key, self.identity, self.store, listener)
+        thread = threading.Thread(
+            target=extra.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fakewandb-{self.port}-sandbox",
+            daemon=True,
+        )
+        thread.start()
+        with self._extra_lock:
+            self._extra.append((extra, thread))
+
     def stop(self) -> None:
-        """Stop serving, close the port and every connection, and join the threads."""
+        """Stop serving, close the ports and every connection, and join the threads."""
         httpd, self._httpd = self._httpd, None
         if httpd is None:
             return
-        httpd.shutdown()
-        httpd.cut_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        with self._extra_lock:
+            servers = [(httpd, self._thread), *self._extra]
+            self._extra = []
+        for server, _ in servers:
+            server.shutdown()
+            server.cut_connections()
+            server.server_close()
+        for _, thread in servers:
+            if thread is not None:
+                thread.join(timeout=10)
 
     def __enter__(self) -> FakeWandb:
         return self.start()

@@ -27,10 +27,13 @@ def gradescope_results(report: GradeReport) -> dict:
         "score": report.score,
         "max_score": report.max_score,
         "execution_time": round(report.duration, 3),
-        "output": f"Total: {report.score:g}/{report.max_score:g}",
+        "output": "\n".join(
+            filter(None, [f"Total: {report.score:g}/{report.max_score:g}", report.isolation])
+        ),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
+        "extra_data": {"isolation": report.isolation},
     }
 
 

@@ -24,6 +24,9 @@ def junit_xml(report: GradeReport) -> str:
             skipped=str(skipped),
             time=f"{exercise.duration:.3f}",
         )
+        if report.isolation:
+            properties = ElementTree.SubElement(suite, "properties")
+            ElementTree.SubElement(properties, "property", name="isolation", value=report.isolation)
         for check in exercise.checks:
             case = ElementTree.SubElement(
                 suite, "testcase", classname=exercise.name, name=check.check

@@ -15,6 +15,8 @@ def _cell(text: str) -> str:
 def markdown_summary(report: GradeReport) -> str:
     total = f"{format_points(report.score)}/{format_points(report.max_score)}"
     lines = [f"## Grading: {total}", ""]
+    if report.isolation:
+        lines += [f"_{report.isolation}_", ""]
     lines += ["| exercise | score | result |", "|---|---|---|"]
     for exercise in report.exercises:
         score = f"{format_points(exercise.score)}/{format_points(exercise.max_score)}"

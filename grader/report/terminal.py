@@ -50,6 +50,8 @@ def render(report: GradeReport, colour: bool = False) -> str:
     total = f"{format_points(report.score)}/{format_points(report.max_score)}"
     verdict = "full marks" if report.full_marks else "not full marks yet"
     lines.append(paint(_BOLD, f"Total: {total} ({verdict})"))
+    if report.isolation:
+        lines.append(paint(_DIM, report.isolation))
     return "\n".join(lines)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
+from pathlib import Path
 from typing import BinaryIO
 
 _CHUNK = 65536
@@ -53,3 +56,74 @@ class CappedStream:
             + f"\n[... {cut:,} bytes of output cut; first {len(head):,} and last "
             f"{len(tail):,} bytes kept ...]\n" + tail.decode("utf-8", "replace")
         )
+
+
+class EventPipe:
+    """The probe's channel: a pipe whose write end the run inherits and whose read end a
+    thread copies into ``path`` (a file outside the run's view), keeping at most ``limit``
+    bytes; a flood beyond that is counted and said, never kept."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self._read, self.write_fd = os.pipe()
+        self._path = path
+        self._limit = limit
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._drain, daemon=True, name="probe-events")
+        self._thread.start()
+
+    def _drain(self) -> None:
+        kept = 0
+        with open(self._read, "rb", buffering=0) as source, self._path.open("wb") as target:
+            while chunk := source.read(_CHUNK):
+                room = max(self._limit - kept, 0)
+                target.write(chunk[:room])
+                kept += min(room, len(chunk))
+                self.dropped += len(chunk) - min(room, len(chunk))
+            if self.dropped:
+                target.write(b'\n{"kind": "probe_truncated"}\n')
+
+    def close_write_end(self) -> None:
+        """Called once the run has inherited it: EOF then comes when the run's processes end."""
+        os.close(self.write_fd)
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+
+class ChildStreams:
+    """A run's stdin, stdout and stderr: pipes made here, read back with ``CappedStream``.
+
+    ``user`` (uid, gid) owns the run's ends: a run that reopens ``/dev/stderr`` (which is
+    ``/proc/self/fd/2``) needs to own the pipe when bwrap runs as another user than the grader.
+    """
+
+    def __init__(self, stdin: bytes | None, keep: int, user: tuple[int, int] | None) -> None:
+        self._keep = keep
+        self._input = stdin
+        self._out, self.stdout = os.pipe()
+        self._err, self.stderr = os.pipe()
+        self.stdin, self._in = os.pipe() if stdin is not None else (subprocess.DEVNULL, -1)
+        for fd in (self.stdout, self.stderr, self.stdin):
+            if user is not None and fd >= 0:
+                os.fchown(fd, *user)
+
+    def started(self) -> None:
+        """Call once the child has its ends: start reading and feed stdin."""
+        for fd in (self.stdout, self.stderr, self.stdin):
+            if fd >= 0:
+                os.close(fd)
+        # Each reader thread closes its pipe when the run's end of it is gone.
+        pipes = [open(fd, "rb") for fd in (self._out, self._err)]  # noqa: SIM115
+        self._readers = [CappedStream(pipe, self._keep, self._keep) for pipe in pipes]
+        if self._in >= 0:
+            with open(self._in, "wb") as pipe:
+                try:
+                    pipe.write(self._input or b"")
+                except OSError:
+                    pass  # the run closed its stdin early
+
+    def texts(self) -> tuple[str, str]:
+        """stdout and stderr once the run is over (readers get a few seconds to drain)."""
+        for reader in self._readers:
+            reader.join(5)
+        return self._readers[0].text(), self._readers[1].text()

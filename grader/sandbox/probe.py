@@ -1,6 +1,9 @@
 """Bootstrap that runs *inside* the student's process and reports what loguru really did.
 
-Usage (by the sandbox only): python probe.py EVENTS_FILE SCRIPT [ARG ...]
+Usage (by the sandbox only): python probe.py fd:N SCRIPT [ARG ...]
+
+Events go to the inherited descriptor N, a pipe whose other end is the grader's: nothing of it
+is a file the student's code can find. (``python probe.py FILE ...`` appends to FILE instead.)
 
 The student's script runs as ``__main__`` exactly as ``python SCRIPT ARG ...`` would run it.
 Before it starts, this file:
@@ -313,8 +316,12 @@ def _student_traceback(error: BaseException, root: str) -> str:
 
 def main() -> None:
     global _fd, _root
-    events_path, script, *args = sys.argv[1:]
-    _fd = os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    events, script, *args = sys.argv[1:]
+    if events.startswith("fd:"):
+        _fd = int(events[3:])
+        os.set_inheritable(_fd, False)  # the script's own children do not get the channel
+    else:
+        _fd = os.open(events, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     script = os.path.abspath(script)
     root = _root = os.path.dirname(script)
 

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .environment import MARKER, sandbox_environment
-from .output import CappedStream
-from .reaper import kill_group, kill_marked
+from . import namespaces, process
+from .environment import sandbox_environment
+from .isolation import Isolation, current
+from .output import EventPipe
 
 PROBE = Path(__file__).with_name("probe.py")
+_EVENTS_LIMIT = 64 << 20  # bytes of probe events kept per run
 _SKIPPED_NAMES = shutil.ignore_patterns("__pycache__", "*.pyc", ".git", "wandb", "outputs")
 
 
@@ -30,6 +29,17 @@ class Limits:
     time_s: float = 20.0
     memory_mb: int = 2048
     output_kb: int = 64  # kept from the head, and again from the tail, of each stream
+    processes: int = 512  # processes and threads of the run (namespaces only: per run)
+    disk_mb: int = 1024  # what the run may write (namespaces only: its tmpfs)
+
+    def rlimits(self) -> dict[str, int]:
+        return {
+            "data": self.memory_mb << 20,
+            "core": 0,
+            "processes": self.processes,
+            # No file may outgrow the disk cap; in process mode this is the only disk limit.
+            "file_size": self.disk_mb << 20,
+        }
 
 
 @dataclass
@@ -43,13 +53,22 @@ class RunResult:
     sandbox_root: Path  # every folder of this grading session lives below it
     events_file: Path
     exit_code: int | None
-    signal_name: str | None
     timed_out: bool
     duration: float
     stdout: str
     stderr: str
     limits: Limits
-    leftovers: list[int] = field(default_factory=list)
+    isolation: Isolation
+    leftovers: int = 0  # processes still running when the main one ended (all killed)
+    not_copied: list[str] = field(default_factory=list)  # run files the grader did not take
+    signal_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.exit_code is not None and self.exit_code < 0:
+            try:
+                self.signal_name = signal.Signals(-self.exit_code).name
+            except ValueError:
+                self.signal_name = f"signal {-self.exit_code}"
 
     @property
     def out_of_memory(self) -> bool:
@@ -84,12 +103,14 @@ class Sandbox:
     """A temporary root under which each run gets its own copy of the exercise folder.
 
     The student's folder is only ever read (copied); everything a run writes stays below
-    the root, which is deleted on ``close``.
+    the root, which is deleted on ``close``. How a run is contained is ``isolation``'s
+    business (by default the one chosen for this grading, see ``isolation.py``).
     """
 
-    def __init__(self, source: Path, limits: Limits) -> None:
+    def __init__(self, source: Path, limits: Limits, isolation: Isolation | None = None) -> None:
         self.source = Path(source)
         self.limits = limits
+        self.isolation = isolation or current()
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
         self._count = 0
 
@@ -103,7 +124,8 @@ class Sandbox:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def scratch(self, name: str) -> Path:
-        """A new empty folder below the sandbox root (a foreign working directory, say)."""
+        """A new empty folder below the sandbox root (a foreign working directory, say);
+        pass it to ``run`` as ``cwd`` or in ``writable`` for the run to see it."""
         return self._new_dir(name)
 
     def _new_dir(self, name: str) -> Path:
@@ -122,11 +144,17 @@ class Sandbox:
         env: dict[str, str] | None = None,
         probe: bool = True,
         stdin: bytes | None = None,
+        writable: Sequence[Path] = (),
+        serve: Mapping[int, namespaces.Serve] | None = None,
     ) -> RunResult:
         """Run ``python SCRIPT ARGS`` in a fresh copy of the exercise folder.
 
         ``prepare`` may create files in the copy first; ``cwd`` (e.g. from ``scratch``) starts
         the process in another folder, the script then being given by its absolute path.
+        ``writable`` names further scratch folders the run may write (all it writes is taken
+        back when it ends). ``serve`` maps loopback ports to the grader's servers: in
+        namespaces the run's own 127.0.0.1:PORT is handed to ``serve[PORT]``, which accepts
+        on it; without them the run reaches the host's 127.0.0.1:PORT.
         """
         base = self._new_dir(Path(script).stem)
         workdir = base / "work"
@@ -135,20 +163,61 @@ class Sandbox:
             prepare(workdir)
         home = base / "home"
         home.mkdir()
-        events = base / "events.jsonl"
+        events_file = base / "events.jsonl"
         target = str(workdir / script) if cwd else script
         cwd = cwd or workdir
-        command = (
-            [sys.executable, str(PROBE), str(events), target, *args]
-            if probe
-            else [sys.executable, target, *args]
-        )
         sandbox_id = uuid.uuid4().hex
         environment = sandbox_environment(home, sandbox_id, env)
-        outcome = _execute(command, cwd, environment, sandbox_id, self.limits, stdin)
+        events = EventPipe(events_file, _EVENTS_LIMIT)
+        probe_path = namespaces.INSIDE / "probe.py" if self.isolation.namespaced else PROBE
+        command = [sys.executable, target, *args]
+        if probe:
+            command[1:1] = [str(probe_path), f"fd:{events.write_fd}"]
+        try:
+            if self.isolation.namespaced:
+                folders = _unique([workdir, home, *([cwd] if cwd != workdir else []), *writable])
+                outcome = namespaces.execute(
+                    self.isolation.bwrap,
+                    command,
+                    cwd=cwd,
+                    env=environment,
+                    limits=self.limits,
+                    stdin=stdin,
+                    root=self.root,
+                    home=home,
+                    writable=folders,
+                    events_fd=events.write_fd,
+                    serve=serve or {},
+                )
+            else:
+                outcome = process.execute(
+                    command,
+                    cwd=cwd,
+                    env=environment,
+                    limits=self.limits,
+                    stdin=stdin,
+                    events_fd=events.write_fd,
+                )
+        finally:
+            events.close_write_end()
+        events.join(10)
         return RunResult(
-            workdir=workdir, home=home, sandbox_root=self.root, events_file=events, **outcome
+            workdir=workdir,
+            home=home,
+            sandbox_root=self.root,
+            events_file=events_file,
+            limits=self.limits,
+            isolation=self.isolation,
+            **outcome,
         )
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    seen: list[Path] = []
+    for path in paths:
+        if path not in seen:
+            seen.append(path)
+    return seen
 
 
 def _skipped(folder: str, names: list[str]) -> set[str]:
@@ -170,70 +239,3 @@ def _copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target, ignore=_skipped, symlinks=False)
     else:
         target.mkdir(parents=True)
-
-
-def _set_limits(pid: int, limits: Limits) -> None:
-    data = limits.memory_mb * 1024 * 1024
-    for name, value in ((resource.RLIMIT_DATA, data), (resource.RLIMIT_CORE, 0)):
-        try:
-            resource.prlimit(pid, name, (value, value))
-        except (OSError, ValueError):
-            pass
-
-
-def _execute(
-    command: list[str],
-    cwd: Path,
-    env: dict[str, str],
-    sandbox_id: str,
-    limits: Limits,
-    stdin: bytes | None,
-) -> dict:
-    started = time.monotonic()
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    _set_limits(process.pid, limits)
-    keep = limits.output_kb * 1024
-    out = CappedStream(process.stdout, keep, keep)
-    err = CappedStream(process.stderr, keep, keep)
-    if stdin is not None:
-        try:
-            process.stdin.write(stdin)
-        except OSError:
-            pass
-        process.stdin.close()
-    timed_out = False
-    try:
-        process.wait(timeout=limits.time_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    duration = time.monotonic() - started
-    # Whatever ended the main process, nothing it started may outlive it.
-    kill_group(process.pid)
-    leftovers = kill_marked(f"{MARKER}={sandbox_id}".encode())
-    process.wait()
-    out.join(5)
-    err.join(5)
-    code = process.returncode
-    signal_name = None
-    if code is not None and code < 0:
-        signal_name = signal.Signals(-code).name
-    return {
-        "command": command,
-        "cwd": cwd,
-        "exit_code": code,
-        "signal_name": signal_name,
-        "timed_out": timed_out,
-        "duration": duration,
-        "stdout": out.text(),
-        "stderr": err.text(),
-        "limits": limits,
-        "leftovers": leftovers,
-    }
