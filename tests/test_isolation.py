@@ -21,7 +21,7 @@ import pytest
 
 from grader.sandbox.isolation import probe_namespaces
 
-from .conftest import ROOT, Graded, run_grader
+from .conftest import ROOT, Graded, processes_mentioning, run_grader, tree_fingerprint
 
 pytestmark = pytest.mark.skipif(not probe_namespaces().namespaced, reason=probe_namespaces().reason)
 EXERCISE = "exercise1_log_levels"
@@ -43,26 +43,6 @@ def _checkout_fingerprint() -> dict[str, str]:
     }
 
 
-def _tree_fingerprint(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _processes_with(token: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if token.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
 _CHECKOUT_BEFORE = _checkout_fingerprint()
 
 
@@ -77,7 +57,7 @@ class Attack:
         code = textwrap.dedent(source).replace("TOKEN", self.token)
         (folder / "my_logger.py").write_text(code)
         self.results = tmp_path / "results" / "r.json"
-        self.before = _tree_fingerprint(self.submission)
+        self.before = tree_fingerprint(self.submission)
 
     def grade(self, *extra: str) -> Graded:
         graded = run_grader(
@@ -103,9 +83,9 @@ class Attack:
         assert "isolation: namespaces" in graded.results["output"]
         for text in (graded.stdout, graded.stderr, self.written.decode()):
             assert KEY not in text
-        assert _tree_fingerprint(self.submission) == self.before
+        assert tree_fingerprint(self.submission) == self.before
         assert _checkout_fingerprint() == _CHECKOUT_BEFORE
-        assert _processes_with(self.token) == []
+        assert processes_mentioning(self.token) == []
 
 
 def test_reading_every_process_environment_finds_no_key(tmp_path: Path) -> None:
@@ -181,9 +161,9 @@ def test_processes_that_leave_the_session_do_not_outlive_the_run(tmp_path: Path)
         subprocess.Popen(["setsid", "-f", sys.executable, "-c", code], env={})
         """,
     )
-    sleepers_before = len(_processes_with("777"))
+    sleepers_before = len(processes_mentioning("777"))
     attack.audit(attack.grade())
-    assert len(_processes_with("777")) <= sleepers_before
+    assert len(processes_mentioning("777")) <= sleepers_before
 
 
 def test_a_leftover_cannot_forge_the_results_file(tmp_path: Path) -> None:
@@ -241,7 +221,7 @@ def test_writes_outside_its_own_tree_reach_nothing(tmp_path: Path) -> None:
     sibling = tmp_path / "sibling" / EXERCISE
     sibling.mkdir(parents=True)
     (sibling / "my_logger.py").write_text("print('sibling')\n")
-    sibling_before = _tree_fingerprint(sibling)
+    sibling_before = tree_fingerprint(sibling)
     targets = [
         sentinel,
         sentinel_dir / "new.txt",
@@ -275,7 +255,7 @@ def test_writes_outside_its_own_tree_reach_nothing(tmp_path: Path) -> None:
     assert sorted(p.name for p in sentinel_dir.iterdir()) == ["keep.txt"]
     assert not targets[2].exists()
     assert not Path("/home/evil.txt").exists()
-    assert _tree_fingerprint(sibling) == sibling_before
+    assert tree_fingerprint(sibling) == sibling_before
     sentinel.unlink()
     sentinel_dir.rmdir()
 
@@ -388,7 +368,7 @@ def test_a_batch_attacker_cannot_touch_the_other_students(tmp_path: Path) -> Non
             """
         )
     )
-    before = {name: _tree_fingerprint(batch / name) for name in ("alice", "bob", "mallory")}
+    before = {name: tree_fingerprint(batch / name) for name in ("alice", "bob", "mallory")}
     graded = run_grader(
         "exercise1", "--batch", str(batch), "--gradebook", str(gradebook), timeout=300
     )
@@ -396,10 +376,10 @@ def test_a_batch_attacker_cannot_touch_the_other_students(tmp_path: Path) -> Non
     assert rows["alice"].startswith("alice,full marks,6"), graded.stderr
     assert rows["bob"].startswith("bob,full marks,6")
     assert rows["mallory"].startswith("mallory,full marks,6")  # its own grade, earned
-    assert {name: _tree_fingerprint(batch / name) for name in before} == before
+    assert {name: tree_fingerprint(batch / name) for name in before} == before
     assert _checkout_fingerprint() == _CHECKOUT_BEFORE
     time.sleep(0.5)
-    assert _processes_with(token) == []
+    assert processes_mentioning(token) == []
     results = json.loads((gradebook.parent / "grades-results" / "alice.json").read_text())
     assert results["score"] == 6
 

@@ -6,7 +6,6 @@ where namespaces cannot be made (both must hold for honest-but-careless code).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import textwrap
 import time
@@ -16,6 +15,8 @@ import pytest
 
 from grader.sandbox import Limits, Sandbox
 from grader.sandbox.isolation import Isolation, probe_namespaces
+
+from .conftest import processes_mentioning, tree_fingerprint
 
 _NAMESPACES = probe_namespaces()
 
@@ -35,26 +36,6 @@ def _folder(tmp_path: Path, source: str, name: str = "script.py") -> Path:
     (folder / name).write_text(textwrap.dedent(source))
     (folder / "notes.txt").write_text("keep me\n")
     return folder
-
-
-def _fingerprint(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _processes_mentioning(token: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if token.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
 
 
 def test_infinite_loop_with_children_is_stopped_and_nothing_survives(
@@ -81,7 +62,7 @@ def test_infinite_loop_with_children_is_stopped_and_nothing_survives(
     assert result.status() == "time limit of 2 s exceeded (the process was stopped)"
     assert elapsed < 8
     time.sleep(0.2)
-    assert _processes_mentioning(token) == []
+    assert processes_mentioning(token) == []
 
 
 def test_huge_output_is_capped_head_and_tail(tmp_path: Path, isolation: Isolation) -> None:
@@ -156,11 +137,11 @@ def test_a_script_that_empties_its_folder_leaves_the_student_files_alone(
     )
     (folder / "data").mkdir()
     (folder / "data" / "x.csv").write_text("1,2\n")
-    before = _fingerprint(folder)
+    before = tree_fingerprint(folder)
     with Sandbox(folder, Limits(), isolation) as box:
         result = box.run("script.py")
     assert result.ok, result.stderr
-    assert _fingerprint(folder) == before
+    assert tree_fingerprint(folder) == before
 
 
 def test_environment_is_scrubbed_and_home_is_private(

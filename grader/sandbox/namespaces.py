@@ -154,10 +154,9 @@ def launch(bwrap: str, root: Path, disk_bytes: int, data_fds: Mapping[str, int])
     user = sandbox_user()
     if user is None:
         return bwrap_arguments(bwrap, root, disk_bytes, views, data_fds)
-    stage = root / ".stage"
-    if not stage.exists():
-        stage.mkdir(mode=0o755)
-        root.chmod(0o711)  # nobody may pass through to the staging paths, not list the root
+    stage = root / ".stage"  # runs of one sandbox may start at once (threads): exist_ok
+    stage.mkdir(mode=0o755, exist_ok=True)
+    root.chmod(0o711)  # nobody may pass through to the staging paths, not list the root
     tops = _staging_tops(list(views.values()))
     pairs: list[str] = []
     for number, top in enumerate(tops):

@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ class Sandbox:
         self.isolation = isolation or current()
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
         self._count = 0
+        self._count_lock = threading.Lock()  # checks start runs from several threads
 
     def __enter__(self) -> Sandbox:
         return self
@@ -129,8 +131,9 @@ class Sandbox:
         return self._new_dir(name)
 
     def _new_dir(self, name: str) -> Path:
-        self._count += 1
-        path = self.root / f"{self._count:02d}-{name}"
+        with self._count_lock:
+            self._count += 1
+            path = self.root / f"{self._count:02d}-{name}"
         path.mkdir(parents=True)
         return path
 
@@ -173,31 +176,27 @@ class Sandbox:
         command = [sys.executable, target, *args]
         if probe:
             command[1:1] = [str(probe_path), f"fd:{events.write_fd}"]
+        common = {
+            "cwd": cwd,
+            "env": environment,
+            "limits": self.limits,
+            "stdin": stdin,
+            "events_fd": events.write_fd,
+        }
         try:
             if self.isolation.namespaced:
                 folders = _unique([workdir, home, *([cwd] if cwd != workdir else []), *writable])
                 outcome = namespaces.execute(
                     self.isolation.bwrap,
                     command,
-                    cwd=cwd,
-                    env=environment,
-                    limits=self.limits,
-                    stdin=stdin,
                     root=self.root,
                     home=home,
                     writable=folders,
-                    events_fd=events.write_fd,
                     serve=serve or {},
+                    **common,
                 )
             else:
-                outcome = process.execute(
-                    command,
-                    cwd=cwd,
-                    env=environment,
-                    limits=self.limits,
-                    stdin=stdin,
-                    events_fd=events.write_fd,
-                )
+                outcome = process.execute(command, **common)
         finally:
             events.close_write_end()
         events.join(10)
