@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import sys
+import tempfile
 import textwrap
 import threading
 from pathlib import Path
@@ -160,3 +162,16 @@ def test_course_limits_name_the_caps() -> None:
     limits = load_course().exercises[0].limits
     assert limits.processes > 0 and limits.disk_mb > 0
     assert set(limits.rlimits()) == {"data", "core", "processes", "file_size"}
+
+
+def test_a_temporary_folder_inside_the_virtualenv_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    # nox's session.create_tmp() points TMPDIR into the session's virtualenv, which the run
+    # sees read-only: a sandbox root there would be hidden under that view.
+    inside = Path(sys.prefix) / "tmp"
+    inside.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(inside))
+    box, result = _run(tmp_path, "open('written.txt', 'w').write('ok')\n")
+    with box:
+        assert not box.root.is_relative_to(sys.prefix)
+        assert result.ok, result.stderr
+        assert (result.workdir / "written.txt").read_text() == "ok"

@@ -17,6 +17,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -80,6 +81,17 @@ def readonly_paths() -> list[Path]:
             continue
         kept.append(path)
     return kept
+
+
+def sandbox_parent() -> Path:
+    """Where sandbox roots go: the temporary folder, unless it lies inside something the run
+    sees read-only (nox points TMPDIR into the session's virtualenv), then /tmp."""
+    chosen = Path(tempfile.gettempdir()).resolve()
+    if any(chosen.is_relative_to(path) for path in readonly_paths()):
+        chosen = Path("/tmp")
+    if any(chosen.is_relative_to(path) for path in readonly_paths()):
+        raise SandboxError(f"no temporary folder outside the interpreter's folders: {chosen}")
+    return chosen
 
 
 def _system_arguments() -> list[str]:
@@ -222,13 +234,17 @@ def bwrap_arguments(
     ]
     arguments += ["--proc", "/proc", "--dev", "/dev"]
     arguments += ["--size", str(_SMALL_TMPFS_BYTES), "--tmpfs", "/dev/shm"]
-    arguments += ["--size", str(_SMALL_TMPFS_BYTES), "--tmpfs", "/tmp"]
-    arguments += ["--size", str(disk_bytes), "--tmpfs", str(root)]
-    # After the tmpfs mounts, so that a virtualenv below /tmp is not hidden by them.
-    for target, source in readonly.items():
-        arguments += ["--ro-bind", str(source), target]
-    for target, fd in data_fds.items():
-        arguments += ["--ro-bind-data", str(fd), target]
+    # Outer paths first, so that no mount hides one below it: a virtualenv below /tmp stays
+    # visible under the /tmp tmpfs. The run's own tmpfs is never below a read-only view
+    # (``sandbox_parent``), where it would show that view's neighbours.
+    mounts: list[tuple[str, list[str]]] = [
+        ("/tmp", ["--size", str(_SMALL_TMPFS_BYTES), "--tmpfs", "/tmp"]),
+        (str(root), ["--size", str(disk_bytes), "--tmpfs", str(root)]),
+    ]
+    mounts += [(target, ["--ro-bind", str(source), target]) for target, source in readonly.items()]
+    mounts += [(target, ["--ro-bind-data", str(fd), target]) for target, fd in data_fds.items()]
+    for _, words in sorted(mounts, key=lambda mount: len(Path(mount[0]).parts)):
+        arguments += words
     arguments += ["--remount-ro", "/", "--chdir", "/"]
     return arguments
 

@@ -112,7 +112,7 @@ class Sandbox:
         self.source = Path(source)
         self.limits = limits
         self.isolation = isolation or current()
-        self.root = Path(tempfile.mkdtemp(prefix="grader-"))
+        self.root = Path(tempfile.mkdtemp(prefix="grader-", dir=namespaces.sandbox_parent()))
         self._count = 0
         self._count_lock = threading.Lock()  # checks start runs from several threads
 
