@@ -9,8 +9,10 @@ left, and the results file exactly what the grader wrote.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import socket
+import sys
 import textwrap
 import threading
 import time
@@ -114,8 +116,18 @@ def test_reading_every_process_environment_finds_no_key(tmp_path: Path) -> None:
     assert "runs_cleanly" in graded.failed_checks()
 
 
+def _digests(paths: list[Path]) -> dict[str, str | None]:
+    """Content hash of each path, None where it does not exist (before and after an attack)."""
+    return {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        for path in paths
+    }
+
+
 def test_rewriting_the_grader_changes_nothing(tmp_path: Path) -> None:
     target = ROOT / "grader" / "checks" / "exercise1_log_levels.py"
+    outside = [Path(importlib.util.find_spec("loguru").origin), Path(sys.executable).resolve()]
+    outside_before = _digests(outside)
     attack = Attack(
         tmp_path,
         f"""
@@ -147,6 +159,7 @@ def test_rewriting_the_grader_changes_nothing(tmp_path: Path) -> None:
     graded = attack.grade()
     attack.audit(graded)
     assert graded.results["score"] == 1  # it ran, and logged nothing
+    assert _digests(outside) == outside_before  # site-packages and the interpreter
 
 
 def test_processes_that_leave_the_session_do_not_outlive_the_run(tmp_path: Path) -> None:
@@ -235,6 +248,7 @@ def test_writes_outside_its_own_tree_reach_nothing(tmp_path: Path) -> None:
         Path("/etc/hosts"),
         Path("/home/evil.txt"),
     ]
+    system_before = _digests(targets[-3:])
     attack = Attack(
         tmp_path,
         f"""
@@ -254,7 +268,7 @@ def test_writes_outside_its_own_tree_reach_nothing(tmp_path: Path) -> None:
     assert sentinel.read_text() == "untouched\n"
     assert sorted(p.name for p in sentinel_dir.iterdir()) == ["keep.txt"]
     assert not targets[2].exists()
-    assert not Path("/home/evil.txt").exists()
+    assert _digests(targets[-3:]) == system_before  # /root, /etc and /home as they were
     assert tree_fingerprint(sibling) == sibling_before
     sentinel.unlink()
     sentinel_dir.rmdir()

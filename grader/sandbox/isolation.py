@@ -76,14 +76,14 @@ def probe_namespaces() -> Isolation:
         return Isolation("process", f"{bwrap} does not run: {error}")
     if numbers < _MIN_BWRAP:
         return Isolation("process", f"bubblewrap {word} is older than 0.10 (no --size)")
-    from .namespaces import ROOT_TOOLS, launch, sandbox_user
+    from .namespaces import ROOT_TOOLS, launch, sandbox_parent, sandbox_user
 
     missing = [tool for tool in ROOT_TOOLS if shutil.which(tool) is None]
     if sandbox_user() is not None and missing:
         return Isolation("process", f"a root grader needs {', '.join(missing)} (util-linux)")
 
     try:
-        with tempfile.TemporaryDirectory(prefix="grader-probe-") as root:
+        with tempfile.TemporaryDirectory(prefix="grader-probe-", dir=sandbox_parent()) as root:
             command = launch(bwrap, Path(root), 1 << 20, {})
             command += ["--", sys.executable, "-I", "-S", "-c", "pass"]
             tried = subprocess.run(command, capture_output=True, text=True, timeout=30)

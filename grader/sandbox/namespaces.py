@@ -11,6 +11,7 @@ and, once every process of the run is dead, back out (see there).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import marshal
 import os
@@ -69,7 +70,8 @@ class SandboxError(RuntimeError):
     """The sandbox itself failed (not the student's code): reported as a grader error."""
 
 
-def readonly_paths() -> list[Path]:
+@functools.cache  # the interpreter and my_project stay where they are for the whole grading
+def readonly_paths() -> tuple[Path, ...]:
     """Host folders the run needs to see: the interpreter, its virtualenv, ``my_project``."""
     paths = {Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable))}
     spec = importlib.util.find_spec("my_project")
@@ -80,7 +82,7 @@ def readonly_paths() -> list[Path]:
         if path.is_relative_to("/usr") or any(path.is_relative_to(k) for k in kept):
             continue
         kept.append(path)
-    return kept
+    return tuple(kept)
 
 
 def sandbox_parent() -> Path:
@@ -256,6 +258,7 @@ class _Control(threading.Thread):
         super().__init__(daemon=True, name="sandbox-control")
         self._sock = sock
         self._serve = serve
+        self.started = False  # the supervisor set the run up and is starting the student's code
         self.status: dict | None = None
         self.start()
 
@@ -277,6 +280,8 @@ class _Control(threading.Thread):
             if message.get("kind") == "listening":
                 for port, listener in zip(message["ports"], sockets, strict=False):
                     self._serve[port](listener)
+            elif message.get("kind") == "started":
+                self.started = True
             else:
                 for extra in sockets:
                     extra.close()
@@ -343,15 +348,16 @@ def execute(
         process.wait()
     control.join(5)
     stdout, stderr = streams.texts()
-    return _outcome(process, control.status, killed, stdout, stderr, started, command, cwd)
+    return _outcome(process, control, killed, stdout, stderr, started, command, cwd)
 
 
-def _outcome(process, status, killed, stdout, stderr, started, command, cwd) -> dict:
+def _outcome(process, control, killed, stdout, stderr, started, command, cwd) -> dict:
+    status = control.status
     if status is not None and status.get("kind") == "error":
         raise SandboxError(f"the sandbox's supervisor failed: {status.get('text')}")
     if status is None:
-        if stderr.startswith("bwrap:"):
-            raise SandboxError(f"bubblewrap could not start the run: {stderr.strip()}")
+        if not control.started:  # bwrap, the root launch or the supervisor's set-up failed
+            raise SandboxError(f"the sandbox could not start the run: {stderr.strip()[-2000:]}")
         status = {
             "exit_code": process.returncode,
             "timed_out": killed,

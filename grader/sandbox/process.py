@@ -19,10 +19,9 @@ from .reaper import kill_group, kill_marked, wait_exit
 
 
 def _set_limits(pid: int, rlimits: dict[str, int]) -> None:
-    for key, value in rlimits.items():
-        if key == "processes":  # per user, not per run, outside a user namespace
+    for name, value in rlimits.items():
+        if name == "RLIMIT_NPROC":  # per user, not per run, outside a user namespace
             continue
-        name = {"data": "RLIMIT_DATA", "core": "RLIMIT_CORE", "file_size": "RLIMIT_FSIZE"}[key]
         try:
             resource.prlimit(pid, getattr(resource, name), (value, value))
         except (OSError, ValueError):

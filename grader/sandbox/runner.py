@@ -34,12 +34,13 @@ class Limits:
     disk_mb: int = 1024  # what the run may write (namespaces only: its tmpfs)
 
     def rlimits(self) -> dict[str, int]:
+        """The run's rlimits by their name in ``resource``."""
         return {
-            "data": self.memory_mb << 20,
-            "core": 0,
-            "processes": self.processes,
+            "RLIMIT_DATA": self.memory_mb << 20,
+            "RLIMIT_CORE": 0,
+            "RLIMIT_NPROC": self.processes,
             # No file may outgrow the disk cap; in process mode this is the only disk limit.
-            "file_size": self.disk_mb << 20,
+            "RLIMIT_FSIZE": self.disk_mb << 20,
         }
 
 
@@ -185,7 +186,7 @@ class Sandbox:
         }
         try:
             if self.isolation.namespaced:
-                folders = _unique([workdir, home, *([cwd] if cwd != workdir else []), *writable])
+                folders = list(dict.fromkeys([workdir, home, cwd, *writable]))
                 outcome = namespaces.execute(
                     self.isolation.bwrap,
                     command,
@@ -209,14 +210,6 @@ class Sandbox:
             isolation=self.isolation,
             **outcome,
         )
-
-
-def _unique(paths: list[Path]) -> list[Path]:
-    seen: list[Path] = []
-    for path in paths:
-        if path not in seen:
-            seen.append(path)
-    return seen
 
 
 def _skipped(folder: str, names: list[str]) -> set[str]:

@@ -39,12 +39,6 @@ import time
 
 _PR_SET_DUMPABLE = 4
 _CHUNK = 1 << 20
-_LIMITS = {
-    "data": "RLIMIT_DATA",
-    "core": "RLIMIT_CORE",
-    "processes": "RLIMIT_NPROC",
-    "file_size": "RLIMIT_FSIZE",
-}
 
 
 def _non_dumpable() -> None:
@@ -187,9 +181,8 @@ def _start(config: dict, keep: int) -> int:
     try:
         import resource
 
-        for key, value in config["limits"].items():
-            limit = getattr(resource, _LIMITS[key])
-            resource.setrlimit(limit, (value, value))
+        for name, value in config["limits"].items():
+            resource.setrlimit(getattr(resource, name), (value, value))
         os.closerange(3, keep)
         os.closerange(keep + 1, 65536)
         os.chdir(config["cwd"])
@@ -276,6 +269,8 @@ def _run(config: dict) -> dict:
     budget = Budget(config["max_entries"])
     _copy_in(mounts, budget)
     _listen(config["ports"], config["control_fd"])
+    # From here on the run is the student's: a status missing after this is their doing.
+    os.write(config["control_fd"], _encode({"kind": "started"}))
     started = time.monotonic()
     pid = _start(config, config["events_fd"])
     status, timed_out = _wait(pid, config["time_s"])
