@@ -98,6 +98,16 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def course(session: nox.Session) -> None:
+    """Is the course consistent? Names every missing piece of every exercise (developers).
+
+    It reads files only (no student code runs), so it needs PyYAML alone, not the course's
+    environment; `python -m` finds the grader in the working directory."""
+    session.install("--disable-pip-version-check", "-q", "pyyaml")
+    session.run("python", "-m", "grader.consistency", *session.posargs)
+
+
+@nox.session
 def sweep(session: nox.Session) -> None:
     """Run a sweep locally, offline: `nox -s sweep -- exercise8 --runs N [--submission DIR]
     [--seed S] [--plot FILE]`; prints a table best first and saves a plot."""

@@ -18,6 +18,7 @@ def grade(submission: Path, exercises: list[str] | None = None):
     """Grade ``exercises`` (all when empty) of a submission folder; returns a ``GradeReport``."""
     from .course import load_course
     from .judge import grade as grade_exercises
+    from .submission import Submission
 
     course = load_course()
-    return grade_exercises(course, Path(submission).resolve(), course.resolve(exercises or []))
+    return grade_exercises(Submission.open(Path(submission)), course.resolve(exercises or []))

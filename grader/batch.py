@@ -21,9 +21,10 @@ from pathlib import Path
 
 from .course import Course, Exercise, UsageError
 from .sandbox.reaper import kill_group, kill_marked
+from .submission import Submission
 
 BATCH_MARKER = "GRADER_BATCH_ID"  # passed on to student processes, to find them after a kill
-_RUNS_PER_EXERCISE = 4  # the most runs of student code one exercise makes (exercise 3)
+_OVERHEAD_S = 60  # a grading's own start-up, pytest and reading, beyond its runs
 
 
 @dataclass
@@ -58,7 +59,8 @@ def students(batch_dir: Path, shard: tuple[int, int]) -> list[Path]:
 
 
 def _time_limit(exercises: list[Exercise]) -> float:
-    return 60 + _RUNS_PER_EXERCISE * sum(e.limits.time_s for e in exercises)
+    """Every run each exercise's entry says it makes, each at its time limit, plus overhead."""
+    return _OVERHEAD_S + sum(e.runs * e.limits.time_s for e in exercises)
 
 
 def _grade_student(
@@ -70,7 +72,7 @@ def _grade_student(
     isolation: str,
 ) -> Row:
     empty = {e.name: 0.0 for e in exercises}
-    if not folder.is_dir() or not any((folder / e.name).is_dir() for e in course.exercises):
+    if not folder.is_dir() or not any(map(Submission.open(folder).has, course.exercises)):
         return Row(folder.name, "malformed", empty)
     results = results_dir / f"{folder.name}.json"
     command = [sys.executable, "-m", "grader", "--submission", str(folder), "--json", str(results)]
@@ -100,16 +102,12 @@ def _grade_student(
 
 
 def _scores(results: Path, exercises: list[Exercise]) -> dict[str, float] | None:
+    """Each exercise's score, as the child's results.json gives it in ``extra_data``."""
     try:
-        tests = json.loads(results.read_text(encoding="utf-8"))["tests"]
-    except (OSError, ValueError, KeyError):
+        given = json.loads(results.read_text(encoding="utf-8"))["extra_data"]["exercises"]
+        return {e.name: float(given[e.name]["score"]) for e in exercises}
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    scores = {e.name: 0.0 for e in exercises}
-    for test in tests:
-        exercise = test["number"].split(".", 1)[0]
-        if exercise in scores:
-            scores[exercise] += float(test["score"])
-    return scores
 
 
 class Progress:

@@ -9,9 +9,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .course import Course, Exercise, UsageError, load_course
 from .sandbox.isolation import MODES, IsolationUnavailable, choose, current
+from .submission import Submission
+
+if TYPE_CHECKING:
+    from .running.early import EarlyStart
 
 EXIT_FULL_MARKS, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -98,12 +103,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch:
             choose(args.isolation)  # a batch refuses to start without the isolation it asks for
             return _batch(args, course, exercises)
-        submission = args.submission
-        if not submission.is_dir():
+        if not args.submission.is_dir():
             names = ", ".join(e.name for e in course.exercises[:2])
-            raise UsageError(f"submission folder not found: {submission} (expected {names}, …)")
-        if args.exercises and not args.allow_missing:
-            _require_folders(submission, [e.name for e in exercises])
+            raise UsageError(
+                f"submission folder not found: {args.submission} (expected {names}, …)"
+            )
+        submission = Submission.open(args.submission)
+        missing = submission.missing(exercises)
+        if args.exercises and missing and not args.allow_missing:
+            raise UsageError(submission.describe_missing(missing))
         if not args.watch:
             choose(args.isolation)
     except (UsageError, IsolationUnavailable) as error:
@@ -113,21 +121,17 @@ def main(argv: list[str] | None = None) -> int:
         from .watch import watch
 
         return watch(submission, exercises, [a for a in argv if a != "--watch"])
-    return _grade(args, course, submission, exercises)
+    return _grade(args, submission, exercises)
 
 
-def _grade(
-    args: argparse.Namespace, course: Course, submission: Path, exercises: list[Exercise]
-) -> int:
-    _start_early(submission, exercises)
+def _grade(args: argparse.Namespace, submission: Submission, exercises: list[Exercise]) -> int:
+    early = _start_early(submission, exercises)
     from .judge import grade
-    from .report import append_step_summary, print_report, write_gradescope, write_junit
+    from .report import append_step_summary, print_report, use_colour, write_gradescope, write_junit
 
-    report = grade(course, submission.resolve(), exercises, args.jobs)
+    report = grade(submission, exercises, args.jobs, early)
     report.isolation = current().describe()
-    if args.no_color:
-        os.environ["NO_COLOR"] = "1"
-    print_report(report)
+    print_report(report, sys.stdout, colour=not args.no_color and use_colour(sys.stdout))
     for path, writer in ((args.json, write_gradescope), (args.junit, write_junit)):
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,14 +144,15 @@ def _default_isolation() -> str:
     return os.environ.get("GRADER_ISOLATION") or "auto"
 
 
-def _start_early(submission: Path, exercises: list[Exercise]) -> None:
-    """One W&B exercise alone: start its training run now, to overlap pytest's start-up."""
-    from .checks import early
+def _start_early(submission: Submission, exercises: list[Exercise]) -> dict[str, EarlyStart]:
+    """One exercise alone whose entry allows it: start its training run now, to overlap
+    pytest's start-up; the judge's fixtures take the run instead of starting it again."""
+    if len(exercises) != 1 or not exercises[0].start_early or not submission.has(exercises[0]):
+        return {}
+    from .running.early import EarlyStart
 
-    if len(exercises) == 1 and exercises[0].name in early.EXERCISES:
-        folder = submission / exercises[0].name
-        if folder.is_dir():
-            early.start_training(folder, exercises[0].limits)
+    exercise = exercises[0]
+    return {exercise.name: EarlyStart.start(exercise, submission.root / exercise.name)}
 
 
 def _batch(args: argparse.Namespace, course: Course, exercises: list[Exercise]) -> int:
@@ -177,15 +182,6 @@ def _merge(args: argparse.Namespace) -> int:
     count = merge_gradebooks(args.merge, args.gradebook)
     print(f"{count} rows from {len(args.merge)} gradebooks written to {args.gradebook}")
     return EXIT_FULL_MARKS
-
-
-def _require_folders(submission: Path, names: list[str]) -> None:
-    missing = [name for name in names if not (submission / name).is_dir()]
-    if missing:
-        present = ", ".join(sorted(p.name for p in submission.iterdir() if p.is_dir()))
-        raise UsageError(
-            f"no folder {', '.join(missing)} in {submission}; it has: {present or 'nothing'}"
-        )
 
 
 def run() -> None:

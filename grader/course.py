@@ -1,4 +1,10 @@
-"""The course as configured in ``configs/course.toml``: exercises, limits, checks, points, hints."""
+"""The course as configured in ``configs/course.toml``: one entry per exercise, holding all the
+grader knows of it (files, the command a student runs, how many runs a grading makes, limits,
+checks with points and hints).
+
+Every key the file may hold is declared below with its default; a key that is not declared
+(a typo such as ``pionts``) or a value of the wrong type is an error, never silently ignored.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .readers.values import did_you_mean
 from .sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +41,22 @@ class Exercise:
     number: int
     slug: str
     title: str
+    summary: str  # what it asks, in a few words (the README's exercise table)
     files: tuple[str, ...]
+    command: tuple[str, ...]  # `python <command>`: what a student runs by hand, the first run
+    runs: int  # runs of student code one grading makes (a batch's time limit is built on it)
+    start_early: bool  # its first run may start before pytest loads (see running/early.py)
+    wandb_server: bool  # it runs against the fake W&B server (a bare run by hand needs one)
     limits: Limits
     checks: tuple[CheckSpec, ...]
+
+    @property
+    def script(self) -> str:
+        return self.command[0]
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.command[1:]
 
     @property
     def max_points(self) -> float:
@@ -55,7 +76,6 @@ class Exercise:
 @dataclass(frozen=True)
 class Course:
     exercises: tuple[Exercise, ...]
-    root: Path
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:
@@ -90,14 +110,102 @@ class Course:
         return None
 
 
+# -- the declared keys: name -> (type, default); a default of _REQUIRED must be given ---------
+_REQUIRED = object()
+_LIMIT_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "time_s": ((int, float), Limits.time_s),
+    "memory_mb": (int, Limits.memory_mb),
+    "output_kb": (int, Limits.output_kb),
+    "processes": (int, Limits.processes),
+    "disk_mb": (int, Limits.disk_mb),
+}
+_EXERCISE_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "title": (str, _REQUIRED),
+    "summary": (str, _REQUIRED),
+    "files": (list, _REQUIRED),
+    "command": (list, _REQUIRED),
+    "runs": (int, 1),
+    "start_early": (bool, False),
+    "wandb_server": (bool, False),
+    "limits": (dict, {}),
+    "checks": (dict, _REQUIRED),
+}
+_CHECK_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "points": ((int, float), _REQUIRED),
+    "title": (str, _REQUIRED),
+    "hint": (str, _REQUIRED),
+}
+
+
+def _take(table: Any, keys: dict, where: str) -> dict[str, Any]:
+    """``table``'s values for ``keys`` (defaults filled in); unknown keys and wrong types fail."""
+    if not isinstance(table, dict):
+        raise UsageError(f"{where} must be a table, not {type(table).__name__}")
+    for key in table:
+        if key not in keys:
+            guess = did_you_mean(str(key), list(keys))
+            known = f"did you mean {guess!r}?" if guess else "known keys: " + ", ".join(keys)
+            raise UsageError(f"{where}: unknown key {key!r} ({known})")
+    values = {}
+    for key, (kind, default) in keys.items():
+        if key not in table:
+            if default is _REQUIRED:
+                raise UsageError(f"{where}: {key!r} is missing")
+            values[key] = default
+            continue
+        value = table[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise UsageError(f"{where}: {key!r} has the wrong type ({value!r})")
+        values[key] = value
+    return values
+
+
+def _strings(values: list, where: str) -> tuple[str, ...]:
+    if not values or not all(isinstance(value, str) and value for value in values):
+        raise UsageError(f"{where} must be a non-empty list of non-empty strings")
+    return tuple(values)
+
+
 def _limits(defaults: dict, overrides: dict) -> Limits:
     merged = {**defaults, **overrides}
     return Limits(
-        time_s=float(merged.get("time_s", Limits.time_s)),
-        memory_mb=int(merged.get("memory_mb", Limits.memory_mb)),
-        output_kb=int(merged.get("output_kb", Limits.output_kb)),
-        processes=int(merged.get("processes", Limits.processes)),
-        disk_mb=int(merged.get("disk_mb", Limits.disk_mb)),
+        time_s=float(merged["time_s"]),
+        memory_mb=merged["memory_mb"],
+        output_kb=merged["output_kb"],
+        processes=merged["processes"],
+        disk_mb=merged["disk_mb"],
+    )
+
+
+def _exercise(name: str, number: int, slug: str, table: Any, defaults: dict) -> Exercise:
+    entry = _take(table, _EXERCISE_KEYS, f"[{name}]")
+    overrides = _take(
+        entry["limits"], {k: (t, None) for k, (t, _) in _LIMIT_KEYS.items()}, f"[{name}].limits"
+    )
+    checks = tuple(
+        CheckSpec(id=check_id, **_take(spec, _CHECK_KEYS, f"[{name}.checks.{check_id}]"))
+        for check_id, spec in entry["checks"].items()
+    )
+    if not checks:
+        raise UsageError(f"[{name}] has no checks")
+    bad = [c.id for c in checks if c.points <= 0]
+    if bad:
+        raise UsageError(f"[{name}.checks.{bad[0]}]: points must be above 0")
+    if entry["runs"] < 1:
+        raise UsageError(f"[{name}]: runs must be at least 1")
+    return Exercise(
+        name=name,
+        number=number,
+        slug=slug,
+        title=entry["title"],
+        summary=entry["summary"],
+        files=_strings(entry["files"], f"[{name}].files"),
+        command=_strings(entry["command"], f"[{name}].command"),
+        runs=entry["runs"],
+        start_early=entry["start_early"],
+        wandb_server=entry["wandb_server"],
+        limits=_limits(defaults, {k: v for k, v in overrides.items() if v is not None}),
+        checks=checks,
     )
 
 
@@ -110,31 +218,17 @@ def load_course(config: Path | None = None) -> Course:
         raise UsageError(f"course configuration not found: {path}") from None
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path} is not valid TOML: {error}") from None
-    defaults = data.get("limits", {})
-    exercises = []
-    for name, table in data.items():
-        match = _NAME.match(name)
-        if not match:
-            continue
-        checks = tuple(
-            CheckSpec(
-                id=check_id,
-                title=spec.get("title", check_id),
-                points=float(spec.get("points", 1)),
-                hint=spec.get("hint", ""),
-            )
-            for check_id, spec in table.get("checks", {}).items()
-        )
-        exercises.append(
-            Exercise(
-                name=name,
-                number=int(match.group(1)),
-                slug=match.group(2),
-                title=table.get("title", name),
-                files=tuple(table.get("files", ())),
-                limits=_limits(defaults, table.get("limits", {})),
-                checks=checks,
-            )
-        )
+    try:
+        defaults = _take(data.get("limits", {}), _LIMIT_KEYS, "[limits]")
+        exercises = []
+        for name, table in data.items():
+            if name == "limits":
+                continue
+            match = _NAME.match(name)
+            if not match:
+                raise UsageError(f"[{name}]: not an exercise (exercise<N>_<slug>) and not [limits]")
+            exercises.append(_exercise(name, int(match.group(1)), match.group(2), table, defaults))
+    except UsageError as error:
+        raise UsageError(f"{path}: {error}") from None
     exercises.sort(key=lambda e: e.number)
-    return Course(exercises=tuple(exercises), root=path.parent.parent)
+    return Course(exercises=tuple(exercises))

@@ -59,6 +59,7 @@ class ExerciseResult:
     title: str
     checks: list[CheckResult] = field(default_factory=list)
     duration: float = 0.0
+    runs: int = 0  # runs of student code the grading made (the course entry says how many)
 
     @property
     def score(self) -> float:

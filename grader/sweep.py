@@ -24,16 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .checks.sweep_wording import SWEEP_PATH, load_sweep
 from .cli import OneLineParser, add_submission_argument
 from .course import Exercise, UsageError, load_course
-from .readers.sweep_config import (
-    SWEEP_PATH,
-    SweepFile,
-    find_metric,
-    load_sweep,
-    sample_configs,
-    sampleable,
-)
+from .readers.sweep import SweepFile, find_metric, sample_configs, sampleable
+from .readers.values import is_number
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -91,28 +86,24 @@ def flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def last_metric(run: Any, name: str) -> float | None:
     """The last numeric value of ``name`` in a W&B run's history, else in its summary."""
     for row in reversed(run.history):
         found, value = find_metric(row, name)
-        if found and _is_number(value):
+        if found and is_number(value):
             return float(value)
     found, value = find_metric(run.summary, name)
-    return float(value) if found and _is_number(value) else None
+    return float(value) if found and is_number(value) else None
 
 
 def run_one(exercise: Exercise, folder: Path, metric: str, run: SweepRun) -> SweepRun:
     """Train once with ``run.config`` in a fresh sandbox and read the metric from its log."""
-    from .checks.wandb_checks import run_training
+    from .running import run_training
     from .sandbox import Sandbox
 
     started = time.monotonic()
     with Sandbox(folder, exercise.limits) as box:
-        training = run_training(box, args=run.config)
+        training = run_training(box, exercise.script, run.config)
         wandb_run = training.wandb
         run.metric = last_metric(wandb_run, metric) if wandb_run else None
         if not training.result.ok:
@@ -183,7 +174,7 @@ def plot(runs: list[SweepRun], metric: str, goal: str, path: Path) -> Path:
         points = [(flatten(r.config).get(name), r.metric) for r in done]
         xs = [x for x, _ in points]
         ys = [y for _, y in points]
-        if all(_is_number(x) for x in xs):
+        if all(is_number(x) for x in xs):
             positions = xs
             positive = [x for x in xs if x > 0]
             if len(positive) == len(xs) and max(xs) / min(xs) > 10:

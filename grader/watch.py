@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .course import Exercise
+from .submission import Submission
 
 _POLL_S = 0.5  # polling needs no extra package and is cheap for a handful of files
 
@@ -22,10 +23,10 @@ def _snapshot(folders: list[Path]) -> dict[str, tuple[float, int]]:
     return state
 
 
-def watch(submission: Path, exercises: list[Exercise], argv: list[str]) -> int:
+def watch(submission: Submission, exercises: list[Exercise], argv: list[str]) -> int:
     """Grade now, then again after every change; Ctrl-C stops. Each grading is a fresh
     process of the grader (the environment is reused; nothing is reinstalled)."""
-    folders = [submission / e.name for e in exercises]
+    folders = [submission.root / e.name for e in exercises]
     command = [sys.executable, "-m", "grader", *argv]
     names = ", ".join(e.name for e in exercises)
     try:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -251,3 +254,44 @@ def test_stub_feedback_is_deterministic(tmp_path: Path) -> None:
         graded.results.pop("execution_time")
     assert runs[0].results == runs[1].results
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_grading_leaves_the_graders_own_environment_as_it_was() -> None:
+    """--no-color is a parameter of the terminal report and pytest's plugin switch is scoped to
+    the call: nothing is written into the grader's os.environ."""
+    script = (
+        "import os, sys\n"
+        "from grader.cli import main\n"
+        "before = dict(os.environ)\n"
+        f"code = main(['1', '--submission', {str(ROOT / 'solutions')!r}, '--no-color'])\n"
+        "print('RESULT', code, sorted(set(os.environ) ^ set(before)))\n"
+    )
+    outer = ("NO_COLOR", "FORCE_COLOR", "PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_CURRENT_TEST")
+    env = {k: v for k, v in os.environ.items() if k not in outer}
+    process = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert "RESULT 0 []" in process.stdout, process.stdout + process.stderr
+    assert "\033[" not in process.stdout
+
+
+def test_a_broken_probe_is_the_graders_error_not_the_students(tmp_path: Path) -> None:
+    """A loguru the probe cannot instrument (here a stand-in package beside the script) makes
+    the checks that need the probe grader errors, said as such, never a lost level."""
+    folder = tmp_path / "src"
+    shutil.copytree(ROOT / "solutions" / "exercise1_log_levels", folder)
+    (folder / "loguru").mkdir()
+    (folder / "loguru" / "__init__.py").write_text(
+        "class _Logger:\n"
+        "    def __getattr__(self, name):\n"
+        "        return lambda *args, **kwargs: None\n"
+        "logger = _Logger()\n"
+    )
+    submission = submission_with(tmp_path, "exercise1_log_levels", folder)
+    graded = run_grader("1", "--submission", str(submission), "--json", str(tmp_path / "r.json"))
+    assert graded.exit_code == 1
+    statuses = {test["status"] for test in graded.results["tests"]}
+    assert statuses == {"failed"}  # Gradescope knows failed/passed; the text says why
+    for test in graded.results["tests"]:
+        assert "internal grader error: ProbeFailed: the grader's probe failed" in test["output"]
+    assert "hint:" not in graded.output_of("logs_debug")

@@ -160,8 +160,8 @@ def test_online_run_arrives_with_history_config_summary_and_exit_code(tmp_path: 
     with FakeWandb(api_key=KEY) as server:
         process, elapsed = run_client(server, tmp_path, ONLINE_RUN)
     assert process.returncode == 0, process.stderr
-    assert server.errors == []
-    ((entity, project, _), run), *others = server.runs.items()
+    assert server.store.errors == []
+    ((entity, project, _), run), *others = server.store.runs.items()
     assert others == []
     # No entity given: the run lands in the viewer's personal entity, not the team.
     assert (entity, project) == ("student-personal", "tester")
@@ -170,9 +170,9 @@ def test_online_run_arrives_with_history_config_summary_and_exit_code(tmp_path: 
     assert run.config["lr"] == 0.01 and run.config["epochs"] == 3
     assert run.summary["test_metric"] == 49.5
     assert (run.exit_code, run.complete) == (0, True)
-    graphql = [r for r in server.requests if r.operation]
+    graphql = [r for r in server.store.requests if r.operation]
     assert all(r.key_valid and r.status == 200 for r in graphql)
-    assert {"Viewer", "UpsertBucket", "CreateRunFiles"} <= set(server.operations())
+    assert {"Viewer", "UpsertBucket", "CreateRunFiles"} <= set(server.store.operations)
     print(f"online run: {elapsed:.2f} s")
 
 
@@ -183,9 +183,9 @@ def test_online_run_with_a_wrong_key_is_refused_quickly(tmp_path: Path) -> None:
     assert process.returncode != 0
     assert elapsed < 30, f"the client took {elapsed:.1f} s to give up"
     assert "invalid API key" in process.stderr
-    assert server.runs == {}
-    assert "UpsertBucket" in [r.operation for r in server.rejected()]
-    assert not any(r.key_valid for r in server.requests if r.operation)
+    assert server.store.runs == {}
+    assert "UpsertBucket" in [r.operation for r in server.store.rejected]
+    assert not any(r.key_valid for r in server.store.requests if r.operation)
     print(f"wrong-key run: {elapsed:.2f} s")
 
 
@@ -214,12 +214,12 @@ def test_api_fetches_a_seeded_artifact_by_version_and_alias(api_session: Any) ->
         "project": "corrupt_mnist",
     }
     assert (out["latest"]["version"], out["latest"]["metadata"]) == ("v2", {"accuracy": 0.88})
-    assert server.errors == []
+    assert server.store.errors == []
 
 
 def test_api_link_is_recorded_with_its_aliases(api_session: Any) -> None:
     server, out = api_session
-    (link,) = server.links
+    (link,) = server.store.links
     assert (link.source_entity, link.source_project) == ("grader-team", "corrupt_mnist")
     assert (link.source_name, link.source_version) == ("corrupt_mnist_model", "v1")
     assert (link.target_entity, link.target_project) == ("grader-team", "model-registry")
@@ -228,7 +228,7 @@ def test_api_link_is_recorded_with_its_aliases(api_session: Any) -> None:
         ("best", "staging"),
         "v0",
     )
-    assert "UpdateArtifact" in server.operations()  # artifact.save() after link()
+    assert "UpdateArtifact" in server.store.operations  # artifact.save() after link()
     # The registry now serves the linked version under its new aliases.
     assert out["linked"]["version"] == "v0"
     assert {"best", "staging"} <= set(out["linked"]["aliases"])
@@ -249,8 +249,8 @@ def test_api_with_a_wrong_key_fails_at_once(tmp_path: Path) -> None:
     assert process.returncode != 0
     assert "AuthenticationError" in process.stderr
     assert elapsed < 30
-    assert server.links == []
-    assert [r.operation for r in server.rejected()] == ["Viewer"]
+    assert server.store.links == []
+    assert [r.operation for r in server.store.rejected] == ["Viewer"]
 
 
 # -- the server itself (no client) ---------------------------------------------------------------
@@ -269,7 +269,7 @@ def test_unknown_operation_gets_empty_data_and_wrong_key_gets_401() -> None:
         odd.request("DELETE", "/anything")
         assert odd.getresponse().status == 401
         odd.close()
-    first, second, third, fourth, _ = server.requests
+    first, second, third, fourth, _ = server.store.requests
     assert (first.operation, first.variables, first.key_valid, first.status) == (
         "Nope",
         {"a": 1},
@@ -292,7 +292,7 @@ def test_file_stream_appends_lines_and_drops_repeats() -> None:
         summary = {"wandb-summary.json": {"offset": 0, "content": ['{"m": 2}']}}
         assert post(url, {"files": summary, "complete": True, "exitcode": 3}) == (200, {})
         assert post(url, chunk(0, 0), key=WRONG_KEY)[0] == 401
-    run = server.runs["e", "p", "r1"]
+    run = server.store.runs["e", "p", "r1"]
     assert [row["_step"] for row in run.history] == [0, 1, 2]
     assert (run.summary, run.exit_code, run.complete) == ({"m": 2}, 3, True)
 

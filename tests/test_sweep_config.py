@@ -1,4 +1,4 @@
-"""The sweep reader (grader/readers/sweep_config.py) and the local sweep command.
+"""The sweep reader (grader/readers/sweep/) and the local sweep command.
 
 Everything but the last test runs in-process on YAML text: schema, W&B's extra rules, sampling
 as W&B samples, and the line numbers every problem carries.
@@ -18,7 +18,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from grader import sweep as sweep_command
-from grader.readers.sweep_config import (
+from grader.checks.sweep_wording import learning_rate_report, parse_sweep_text
+from grader.readers.sweep import (
     FILE,
     GRID,
     LEARNING_RATE,
@@ -31,8 +32,6 @@ from grader.readers.sweep_config import (
     classify,
     find_metric,
     grid_values,
-    learning_rate_report,
-    parse_sweep_text,
     sample_configs,
     sample_value,
     smallest_value,

@@ -33,6 +33,9 @@ def test_solution_gets_full_marks(exercise: str, tmp_path: Path) -> None:
     graded = grade_folder(tmp_path, exercise, ROOT / "solutions" / exercise)
     assert graded.exit_code == 0, graded.stdout + graded.stderr
     assert graded.results["score"] == graded.results["max_score"] > 0
+    # The course entry's `runs` is what a grading really makes (a batch's time limit uses it).
+    made = graded.results["extra_data"]["exercises"][exercise]["runs"]
+    assert made == COURSE.exercise(exercise).runs
 
 
 @pytest.mark.parametrize("exercise", [e.name for e in COURSE.exercises])
@@ -59,19 +62,11 @@ def test_submission_case(case: Path, tmp_path: Path) -> None:
     lost = set(spec["lost"])
     assert graded.failed_checks() == lost, (spec["description"], graded.stdout)
     assert graded.exit_code == (1 if lost else 0), graded.stdout + graded.stderr
+    made = graded.results["extra_data"]["exercises"][exercise]["runs"]
+    assert made <= COURSE.exercise(exercise).runs, "more runs than the course entry says"
     if lost:
         first = next(t for t in COURSE.exercise(exercise).checks if t.id in lost)
         output = graded.output_of(first.id)
         assert first.hint in output.replace("\n          ", " ")
         for text in spec.get("feedback", []):
             assert text in output, (text, output)
-
-
-def test_every_exercise_has_at_least_six_wrong_cases() -> None:
-    for exercise in COURSE.exercises:
-        wrong = [
-            c
-            for c in CASES
-            if c.parent.parent.name == exercise.name and tomllib.loads(c.read_text())["lost"]
-        ]
-        assert len(wrong) >= 6, f"{exercise.name} has only {len(wrong)} wrong submissions"

@@ -1,16 +1,15 @@
-"""Fixtures every exercise's checks share."""
+"""Fixtures every exercise's checks share (the judge's plugin adds ``exercise``, ``sandbox``
+and ``training``, which depend on the grading under way)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from grader.checks import early
 from grader.course import Exercise
 from grader.judge import fail
-from grader.sandbox import Sandbox
+from grader.running import StudentRun, run_script
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,6 @@ def exercise_dir(submission_root: Path, exercise: Exercise) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sandbox(exercise_dir: Path, exercise: Exercise) -> Iterator[Sandbox]:
-    # A sandbox whose run the command line started before pytest loaded (see early.py).
-    with early.claim_sandbox(exercise_dir) or Sandbox(exercise_dir, exercise.limits) as box:
-        yield box
+def run(sandbox, exercise: Exercise) -> StudentRun:
+    """The exercise's command, run once as a student would run it by hand."""
+    return run_script(sandbox, exercise.script, *exercise.args)

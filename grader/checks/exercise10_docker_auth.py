@@ -9,18 +9,14 @@ Docker engine: without one that check is reported as skipped, never as passed.
 
 from __future__ import annotations
 
-import fnmatch
-import shutil
-import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from grader.checks.online_checks import OnlineRun, require_no_secret_in_files, run_online
-from grader.checks.running import crash_report
-from grader.fakewandb import FakeWandb
+from grader.checks.online_checks import require_no_secret_in_files
+from grader.fakewandb import FakeWandb, Store
 from grader.judge import fail
 from grader.readers.dockerfile import (
     Dockerfile,
@@ -28,14 +24,22 @@ from grader.readers.dockerfile import (
     exec_form,
     hadolint,
     read_dockerfile,
-    split_words,
+    script_position,
+    sent_to_build,
 )
-from grader.readers.secrets import secret_files
+from grader.readers.secrets import SECRET_FILES, redact, secret_files
+from grader.running import OnlineRun, run_online
+from grader.sandbox.docker_engine import (
+    build_image,
+    engine_available,
+    image_tag,
+    remove_image,
+    run_image,
+)
 
 DOCKERFILE, TESTER = "wandb.docker", "wandb_tester.py"
 VALUES = 100
 FAST_S = 10.0  # "quickly": wandb itself gives up on a missing key in about 1.3 s
-_INSTALLERS = ("pip", "uv", "poetry", "conda", "mamba", "pipenv")
 
 
 @pytest.fixture(scope="module")
@@ -62,44 +66,13 @@ def _advice(exercise_dir: Path, codes: tuple[str, ...] = ()) -> str:
     return ("hadolint: " + "; ".join(chosen[:3])) if chosen else ""
 
 
-def _installs_wandb(dockerfile: Dockerfile, exercise_dir: Path) -> bool:
-    for run in dockerfile.all("RUN"):
-        words = split_words(run.value.replace("\\\n", " "))
-        if not any(installer in words for installer in _INSTALLERS):
-            continue
-        if any(word.lower().startswith("wandb") for word in words):
-            return True
-        for word in words:  # -r requirements.txt / pyproject: look inside the copied file
-            local = exercise_dir / PurePosixPath(word).name
-            if (
-                word.endswith((".txt", ".toml"))
-                and local.is_file()
-                and "wandb" in local.read_text(encoding="utf-8", errors="replace")
-            ):
-                return True
-    return False
-
-
-def _tester_names(dockerfile: Dockerfile) -> set[str]:
-    """Names the tester has in the image: its own, or the file name it was copied to."""
-    names = set()
-    for copy in dockerfile.copies():
-        for source in copy.sources:
-            if copies_everything(source) or PurePosixPath(source).name in (TESTER, "*.py"):
-                names.add(TESTER)
-                target = copy.destination
-                if PurePosixPath(source).name == TESTER and not target.endswith(("/", ".")):
-                    names.add(PurePosixPath(target).name)
-    return names
-
-
 def check_dockerfile_basics(dockerfile: Dockerfile, exercise_dir: Path) -> None:
     problems = []
     if not dockerfile.base_image or "python" not in dockerfile.base_image.lower():
         problems.append(f"base image {dockerfile.base_image or '(no FROM)'} is not a Python image")
-    if not _installs_wandb(dockerfile, exercise_dir):
+    if not dockerfile.installs("wandb", exercise_dir):
         problems.append("no RUN instruction installs wandb")
-    if not _tester_names(dockerfile):
+    if not dockerfile.names_in_image(TESTER):
         problems.append(f"no COPY/ADD brings {TESTER} into the image")
     if problems:
         fail(
@@ -123,17 +96,10 @@ def check_exec_form_entrypoint(dockerfile: Dockerfile, exercise_dir: Path) -> No
             "in shell form the program runs under /bin/sh -c, so `docker stop` signals never "
             "reach Python. " + _advice(exercise_dir, ("DL3025",)),
         )
-    names = _tester_names(dockerfile) or {TESTER}
-    script = next((i for i, word in enumerate(argv) if PurePosixPath(word).name in names), None)
+    script = script_position(argv, dockerfile.names_in_image(TESTER) or {TESTER})
     if script is None:
         fail(expected, f"line {entry.line}: ENTRYPOINT {entry.value} does not run {TESTER}")
-    # -u counts among Python's own options, before the script; after it, it is the script's.
-    options = [w for w in argv[:script] if w.startswith("-") and not w.startswith("--")]
-    unbuffered = any("u" in word[1:] for word in options) or any(
-        value not in (None, "", "0")
-        for _, value in dockerfile.assignments("PYTHONUNBUFFERED", final_only=True)
-    )
-    if not unbuffered:
+    if not dockerfile.python_unbuffered(argv, script):
         fail(
             expected,
             f"line {entry.line}: ENTRYPOINT {entry.value}: Python's output stays buffered",
@@ -150,7 +116,7 @@ def check_no_secret_in_image(dockerfile: Dockerfile, exercise_dir: Path, sandbox
     for copy in dockerfile.copies():
         where = f"line {copy.instruction.line}: {copy.instruction.name}"
         for source in copy.sources:
-            if PurePosixPath(source).name in (".env", ".netrc", "_netrc"):
+            if PurePosixPath(source).name in SECRET_FILES:
                 problems.append(f"{where} copies {source}")
             elif copies_everything(source) and (exposed := _exposed_secrets(exercise_dir)):
                 problems.append(f"{where} {source} copies {', '.join(exposed)}")
@@ -173,37 +139,24 @@ def check_no_secret_in_image(dockerfile: Dockerfile, exercise_dir: Path, sandbox
 
 def _exposed_secrets(exercise_dir: Path) -> list[str]:
     """Secret files of the folder that `COPY .` would bring in (not excluded by .dockerignore)."""
-    ignore = exercise_dir / ".dockerignore"
-    lines = (
-        ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-        if ignore.is_file()
-        else []
-    )
-    patterns = [line.strip().removeprefix("/").removeprefix("**/") for line in lines]
-    patterns = [p for p in patterns if p and not p.startswith(("#", "!"))]
-    return [
-        name
-        for name in secret_files(exercise_dir)
-        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
-    ]
+    return sent_to_build(exercise_dir, secret_files(exercise_dir))
 
 
-def _metric_values(run: OnlineRun) -> int:
-    counts = [
-        sum("test_metric" in row for row in record.history) for record in run.server.runs.values()
-    ]
+def _metric_values(store: Store) -> int:
+    """The most values of test_metric one run sent to the fake server."""
+    counts = [sum("test_metric" in row for row in record.history) for record in store.runs.values()]
     return max(counts, default=0)
 
 
 def check_logs_100_values(runs: dict[str, OnlineRun]) -> None:
     run = runs["key"]
-    values = _metric_values(run)
+    values = _metric_values(run.server.store)
     if values < VALUES or not run.result.ok:
         seen = f"the fake W&B server received {values} values of test_metric"
         if run.used_other_keys():
             seen += "; it refused a key other than the one in WANDB_API_KEY"
         if not run.result.ok:
-            seen += "\n" + crash_report(run)
+            seen += "\n" + run.crash_report()
         fail(
             f"{VALUES} values of test_metric reaching W&B with the key from WANDB_API_KEY "
             "(no terminal, stdin closed), and exit code 0",
@@ -242,64 +195,27 @@ def check_fails_fast_without_key(runs: dict[str, OnlineRun]) -> None:
             "exit code "
             + str(result.exit_code)
             + "; no message mentions the key\n"
-            + crash_report(run),
+            + run.crash_report(),
         )
 
 
-def _docker_engine() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def check_docker_image(exercise_dir: Path, sandbox) -> None:
-    if not _docker_engine():
+    if not engine_available():
         pytest.skip("no Docker engine (docker info failed); the image was not built")
-    tag = f"grader-exercise10-{uuid.uuid4().hex[:12]}"
-    context = sandbox.scratch("docker-context") / "context"
-    shutil.copytree(exercise_dir, context)
-    build = subprocess.run(
-        ["docker", "build", "-f", DOCKERFILE, "-t", tag, "."],
-        cwd=context,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if build.returncode != 0:
+    tag = image_tag("grader-exercise10")
+    build = build_image(exercise_dir, sandbox.scratch("docker-context"), DOCKERFILE, tag)
+    if not build.ok:
         fail("`docker build -f wandb.docker .` to succeed", build.stderr[-1500:])
     try:
         key = uuid.uuid4().hex + uuid.uuid4().hex[:8]
         with FakeWandb(api_key=key) as server:
-            run = subprocess.run(
-                [
-                    "docker",
-                    "run",
-                    "--rm",
-                    "--network",
-                    "host",
-                    "-e",
-                    f"WANDB_API_KEY={key}",
-                    "-e",
-                    f"WANDB_BASE_URL={server.base_url}",
-                    tag,
-                ],
-                capture_output=True,
-                text=True,
-                timeout=300,
-                stdin=subprocess.DEVNULL,
-            )
-            values = max(
-                (sum("test_metric" in r for r in rec.history) for rec in server.runs.values()),
-                default=0,
-            )
-        if run.returncode != 0 or values < VALUES:
+            run = run_image(tag, {"WANDB_API_KEY": key, "WANDB_BASE_URL": server.base_url})
+            values = _metric_values(server.store)
+        if not run.ok or values < VALUES:
             fail(
                 f"the container to log {VALUES} values and exit 0",
-                f"exit code {run.returncode}, {values} values received\n"
-                + run.stderr[-1500:].replace(key, "<key>"),
+                f"exit code {run.exit_code}, {values} values received\n"
+                + redact(run.stderr[-1500:], key),
             )
     finally:
-        subprocess.run(["docker", "rmi", "-f", tag], capture_output=True, timeout=120)
+        remove_image(tag)

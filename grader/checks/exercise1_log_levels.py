@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from grader.checks.loguru_checks import require_level
-from grader.checks.running import StudentRun, require_clean_exit, run_script
-
-
-@pytest.fixture(scope="module")
-def run(sandbox) -> StudentRun:
-    return run_script(sandbox, "my_logger.py")
+from grader.checks.loguru_checks import require_clean_exit, require_level
+from grader.running import StudentRun
 
 
 def check_runs_cleanly(run: StudentRun) -> None:

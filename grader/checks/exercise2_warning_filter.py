@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from grader.checks.loguru_checks import (
+    require_clean_exit,
     require_every_level,
     require_loud_on_terminal,
     require_quiet_hidden,
 )
-from grader.checks.running import StudentRun, require_clean_exit, run_script
-
-
-@pytest.fixture(scope="module")
-def run(sandbox) -> StudentRun:
-    return run_script(sandbox, "my_logger.py")
+from grader.running import StudentRun
 
 
 def check_runs_cleanly(run: StudentRun) -> None:

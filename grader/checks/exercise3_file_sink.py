@@ -26,18 +26,13 @@ from grader.checks.loguru_checks import (
     file_evidence,
     files_written,
 )
-from grader.checks.running import StudentRun, run_script
 from grader.judge import fail
 from grader.readers.probe_trace import LEVELS
+from grader.running import StudentRun, run_script
 
 LOG_NAME = "my_log.log"
 THRESHOLD = 100_000_000
 _SLACK = 16  # characters of first-line length allowed to vary between runs (timestamps)
-
-
-@pytest.fixture(scope="module")
-def run(sandbox) -> StudentRun:
-    return run_script(sandbox, "my_logger.py")
 
 
 def _log_path(run: StudentRun) -> Path:
@@ -64,7 +59,7 @@ def rotation_runs(sandbox, run: StudentRun) -> dict[str, StudentRun]:
     under = THRESHOLD - writes[0].length - _SLACK
     with ThreadPoolExecutor(2) as pool:
         futures = {
-            name: pool.submit(run_script, sandbox, "my_logger.py", prepare=_sparse(size))
+            name: pool.submit(run_script, sandbox, run.script, prepare=_sparse(size))
             for name, size in (("under", under), ("at", THRESHOLD))
         }
     return {name: future.result() for name, future in futures.items()}

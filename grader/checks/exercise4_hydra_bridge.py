@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 from grader.checks.loguru_checks import file_evidence, files_written
-from grader.checks.running import StudentRun, crash_report, run_script
 from grader.judge import fail
 from grader.readers.probe_trace import LEVELS, by_severity
+from grader.running import StudentRun, run_script
 
 SCRIPT = "my_logger_hydra.py"
 LOG_NAME = "my_logger_hydra.log"
@@ -71,7 +71,7 @@ def check_runs_cleanly(runs: list[HydraRun]) -> None:
         if not result.ok or trace.exception:
             fail(
                 f"`{_command(hydra_run)}`, started from another folder, to exit with code 0",
-                crash_report(hydra_run.run),
+                hydra_run.run.crash_report(),
             )
 
 

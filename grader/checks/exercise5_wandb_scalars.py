@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from grader.checks import early
 from grader.checks.wandb_checks import (
-    TrainingRun,
     require_accuracy_fraction,
     require_clean_finish,
     require_config_from_cli,
@@ -16,11 +12,7 @@ from grader.checks.wandb_checks import (
     require_wandb_run,
     stopped_early,
 )
-
-
-@pytest.fixture(scope="module")
-def training(sandbox) -> TrainingRun:
-    return early.training(sandbox)
+from grader.running import TrainingRun
 
 
 def check_runs_cleanly(training: TrainingRun) -> None:

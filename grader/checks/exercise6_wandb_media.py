@@ -7,11 +7,7 @@ bigger than a 28x28 digit) under a key containing "roc", logged after the last t
 
 from __future__ import annotations
 
-import pytest
-
-from grader.checks import early
 from grader.checks.wandb_checks import (
-    TrainingRun,
     png_size,
     require_exercise5,
     require_finished_process,
@@ -19,14 +15,10 @@ from grader.checks.wandb_checks import (
 )
 from grader.judge import fail
 from grader.readers.wandb_run import WandbRun, media_type
+from grader.running import TrainingRun
 
 IMAGE_TYPES = ("image-file", "images/separated")
 MIN_FIGURE_SIDE = 100  # pixels: a figure, not an input digit
-
-
-@pytest.fixture(scope="module")
-def training(sandbox) -> TrainingRun:
-    return early.training(sandbox)
 
 
 def _media(run: WandbRun, types: tuple[str, ...] | None = None) -> list[tuple[int, str, dict]]:

@@ -8,24 +8,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from grader.checks import early
 from grader.checks.wandb_checks import (
-    TrainingRun,
     require_exercise5,
     require_finished_process,
     require_wandb_run,
 )
 from grader.judge import fail
+from grader.readers.values import is_number
 from grader.readers.wandb_run import ArtifactRecord, WandbRun
+from grader.running import TrainingRun
 
 METRICS = ("accuracy", "precision", "recall", "f1")
-
-
-@pytest.fixture(scope="module")
-def training(sandbox) -> TrainingRun:
-    return early.training(sandbox)
 
 
 def _models(run: WandbRun) -> list[ArtifactRecord]:
@@ -65,8 +58,7 @@ def check_artifact_metadata(training: TrainingRun) -> None:
     bad = {
         name: value
         for name, value in values.items()
-        if value is not None
-        and (not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1)
+        if value is not None and (not is_number(value) or not 0 <= value <= 1)
     }
     if missing or bad:
         seen = f"metadata {artifact.metadata!r}"
@@ -74,7 +66,7 @@ def check_artifact_metadata(training: TrainingRun) -> None:
             "artifact metadata with accuracy, precision, recall and f1 as fractions in [0, 1]",
             seen[:400],
             "percentages (0-100) are not fractions: divide by 100"
-            if any(isinstance(v, int | float) and 1 < v <= 100 for v in bad.values())
+            if any(is_number(v) and 1 < v <= 100 for v in bad.values())
             else "",
         )
 

@@ -9,7 +9,6 @@ every parameter and logs the metric the sweep optimises.
 
 from __future__ import annotations
 
-import difflib
 import random
 import re
 from dataclasses import dataclass, field
@@ -17,35 +16,28 @@ from typing import Any
 
 import pytest
 
-from grader.checks.running import crash_report
-from grader.checks.wandb_checks import (
-    TrainingRun,
-    require_config_from_cli,
-    require_wandb_run,
-    run_training,
-)
+from grader.checks.sweep_wording import SWEEP_PATH, learning_rate_report, load_sweep
+from grader.checks.wandb_checks import require_config_from_cli, require_wandb_run
 from grader.judge import fail
-from grader.readers.sweep_config import (
+from grader.readers.sweep import (
     GRID,
     METHOD_METRIC,
     PARAMETERS,
     PROGRAM,
     RUN_CAP,
     SCHEMA,
-    SWEEP_PATH,
     Problem,
     SweepFile,
     find_metric,
     is_learning_rate,
-    learning_rate_report,
-    load_sweep,
     nest,
     sample_parameter,
     smallest_value,
 )
+from grader.readers.values import did_you_mean, is_number
 from grader.readers.wandb_run import WandbRun
+from grader.running import TrainingRun, run_training
 
-SWEEP_FILE = SWEEP_PATH
 SEED = 0  # grading is deterministic: the same sweep always gives the same configuration
 LR_RANGE = (1e-6, 1.0)
 _W_AND_B_KEYS = frozenset({"_step", "_runtime", "_timestamp", "_wandb"})
@@ -53,7 +45,7 @@ _W_AND_B_KEYS = frozenset({"_step", "_runtime", "_timestamp", "_wandb"})
 
 @pytest.fixture(scope="module")
 def sweep(exercise_dir) -> SweepFile:
-    return load_sweep(exercise_dir / SWEEP_FILE, SWEEP_FILE, base=exercise_dir)
+    return load_sweep(exercise_dir / SWEEP_PATH, SWEEP_PATH, base=exercise_dir)
 
 
 def _listing(problems: list[Problem]) -> str:
@@ -70,7 +62,7 @@ def _require_clean(sweep: SweepFile, expected: str, *topics: str) -> None:
 def check_yaml_valid_schema(sweep: SweepFile) -> None:
     _require_clean(
         sweep,
-        f"{SWEEP_FILE} to be valid YAML holding only W&B sweep keys (program, method, metric, "
+        f"{SWEEP_PATH} to be valid YAML holding only W&B sweep keys (program, method, metric, "
         "parameters, run_cap, name, description, project, entity, command, early_terminate), "
         "each once",
         SCHEMA,
@@ -156,11 +148,11 @@ def plan_run(sweep: SweepFile, seed: int = SEED) -> Plan:
     """One configuration drawn from the sweep as W&B would, epochs at their smallest value."""
     problems = sweep.about()
     if problems:
-        fail(f"a readable {SWEEP_FILE} to draw a configuration from", _listing(problems))
+        fail(f"a readable {SWEEP_PATH} to draw a configuration from", _listing(problems))
     if not sweep.parameters:
         fail(
-            f"parameters in {SWEEP_FILE} to run train.py with",
-            f"{SWEEP_FILE} defines no parameters, so there is nothing to pass to train.py",
+            f"parameters in {SWEEP_PATH} to run train.py with",
+            f"{SWEEP_PATH} defines no parameters, so there is nothing to pass to train.py",
         )
     rng = random.Random(seed)
     values: dict[tuple[str, ...], Any] = {}
@@ -178,7 +170,7 @@ def plan_run(sweep: SweepFile, seed: int = SEED) -> Plan:
         values[parameter.path] = value
     if not values:
         fail(
-            f"a parameter in {SWEEP_FILE} that W&B can draw a value from",
+            f"a parameter in {SWEEP_PATH} that W&B can draw a value from",
             f"none of {', '.join(plan.left_out)} has a usable definition "
             "(see the parameters check)",
         )
@@ -192,8 +184,8 @@ def plan(sweep: SweepFile) -> Plan:
 
 
 @pytest.fixture(scope="module")
-def sweep_run(sandbox, plan: Plan) -> TrainingRun:
-    return run_training(sandbox, args=plan.args)
+def sweep_run(sandbox, exercise, plan: Plan) -> TrainingRun:
+    return run_training(sandbox, exercise.script, plan.args)
 
 
 _UNRECOGNIZED = re.compile(r"unrecognized arguments: (.+)")
@@ -208,13 +200,13 @@ def _diagnose_rejection(stderr: str) -> str:
     if match := _UNRECOGNIZED.search(stderr):
         for argument in match.group(1).split():
             name = argument.split("=", 1)[0]
-            guess = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
+            guess = did_you_mean(name, options, cutoff=0.5)
             if not guess and is_learning_rate(name):
-                guess = [option for option in options if is_learning_rate(option)][:1]
+                guess = next((option for option in options if is_learning_rate(option)), None)
             if guess:
                 advice.append(
-                    f"train.py has no option {name} but has {guess[0]}: name the sweep "
-                    f"parameter `{guess[0].lstrip('-')}` (the agent passes each parameter as "
+                    f"train.py has no option {name} but has {guess}: name the sweep "
+                    f"parameter `{guess.lstrip('-')}` (the agent passes each parameter as "
                     f"--<name>=<value>, with the parameter's exact name)"
                 )
             else:
@@ -238,13 +230,9 @@ def check_params_accepted_by_train(sweep_run: TrainingRun, plan: Plan) -> None:
         f"run's config{plan.describe()}"
     )
     if not sweep_run.result.ok:
-        fail(expected, crash_report(sweep_run), _diagnose_rejection(sweep_run.result.stderr))
+        fail(expected, sweep_run.crash_report(), _diagnose_rejection(sweep_run.result.stderr))
     run = require_wandb_run(sweep_run)
     require_config_from_cli(run, sweep_run.args)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _logged_keys(run: WandbRun) -> list[str]:
@@ -255,12 +243,12 @@ def _logged_keys(run: WandbRun) -> list[str]:
 
 
 def check_metric_logged(request: pytest.FixtureRequest, sweep: SweepFile) -> None:
-    _require_clean(sweep, f"a readable {SWEEP_FILE} with metric.name")
+    _require_clean(sweep, f"a readable {SWEEP_PATH} with metric.name")
     name = sweep.metric_name
     if name is None:
         fail(
             "metric.name in the sweep, logged by train.py",
-            f"{SWEEP_FILE} names no metric (see the method and metric check)",
+            f"{SWEEP_PATH} names no metric (see the method and metric check)",
         )
     expected = f"train.py to log `{name}` (the sweep's metric.name) with wandb.log"
     training: TrainingRun = request.getfixturevalue("sweep_run")
@@ -279,8 +267,8 @@ def check_metric_logged(request: pytest.FixtureRequest, sweep: SweepFile) -> Non
         if hit:
             found.append(value)
     in_summary, summary_value = find_metric(run.summary, name)
-    numbers = [value for value in found if _is_number(value)]
-    if numbers or (in_summary and _is_number(summary_value)):
+    numbers = [value for value in found if is_number(value)]
+    if numbers or (in_summary and is_number(summary_value)):
         return
     if found or in_summary:
         shown = found[-1] if found else summary_value
@@ -293,9 +281,9 @@ def check_metric_logged(request: pytest.FixtureRequest, sweep: SweepFile) -> Non
     seen = f"the run logged {', '.join(f'`{k}`' for k in keys) or 'nothing'}"
     if not training.result.ok:
         seen += f"; it stopped early: {training.result.status()} (see the check on parameters)"
-    guess = difflib.get_close_matches(name, keys, n=1, cutoff=0.6)
+    guess = did_you_mean(name, keys, cutoff=0.6)
     detail = (
-        f"`{guess[0]}` is logged: metric.name must be spelt exactly as the key in wandb.log"
+        f"`{guess}` is logged: metric.name must be spelt exactly as the key in wandb.log"
         if guess
         else ""
     )

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grader.checks.online_checks import OnlineRun, require_no_secret_in_files, run_online
-from grader.checks.running import crash_report
+from grader.checks.online_checks import require_no_secret_in_files
 from grader.fakewandb import FakeWandb, LinkRecord
 from grader.judge import fail
+from grader.running import OnlineRun, run_online
 
 SCRIPT = "link_to_registry.py"
 ENTITY, PROJECT, ARTIFACT, VERSION = "grader-team", "corrupt_mnist", "corrupt_mnist_model", "v1"
@@ -24,7 +24,8 @@ REGISTRY = "corrupt_mnist_models"
 ALIASES = ("best", "staging")
 
 
-def _seed(server: FakeWandb) -> None:
+def seed_server(server: FakeWandb) -> None:
+    """The artifact the exercise links, in versions v0..v2 (also the benchmark's bare run)."""
     server.seed_artifact(
         ARTIFACT,
         project=PROJECT,
@@ -42,7 +43,7 @@ def runs(sandbox) -> dict[str, OnlineRun]:
     }
     with ThreadPoolExecutor(len(plans)) as pool:
         futures = {
-            name: pool.submit(run_online, sandbox, SCRIPT, args, with_key=key, seed=_seed)
+            name: pool.submit(run_online, sandbox, SCRIPT, args, with_key=key, seed=seed_server)
             for name, (args, key) in plans.items()
         }
     return {name: future.result() for name, future in futures.items()}
@@ -53,7 +54,7 @@ def _command(run: OnlineRun) -> str:
 
 
 def _links(run: OnlineRun) -> list[LinkRecord]:
-    return run.server.links
+    return run.server.store.links
 
 
 def _describe(link: LinkRecord) -> str:
@@ -70,7 +71,7 @@ def _require_link(run: OnlineRun) -> LinkRecord:
         seen = "the server was asked to link nothing"
         if run.used_other_keys():
             seen += "; it refused a key other than WANDB_API_KEY's"
-        fail(f"`{_command(run)}` to link the artifact", seen + "\n" + crash_report(run))
+        fail(f"`{_command(run)}` to link the artifact", seen + "\n" + run.crash_report())
     return links[-1]
 
 
@@ -78,7 +79,7 @@ def check_runs_cleanly(runs: dict[str, OnlineRun]) -> None:
     for name in ("aliases", "default"):
         run = runs[name]
         if not run.result.ok:
-            fail(f"`{_command(run)}` to exit with code 0", crash_report(run))
+            fail(f"`{_command(run)}` to exit with code 0", run.crash_report())
 
 
 def check_links_requested_version(runs: dict[str, OnlineRun]) -> None:

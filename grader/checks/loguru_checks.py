@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.checks.running import StudentRun
 from grader.judge import fail
 from grader.readers.probe_trace import LEVELS, ProbeTrace, Record
+from grader.running import StudentRun
 
 LOUD = ("WARNING", "ERROR", "CRITICAL")
 QUIET = ("DEBUG", "INFO")
+
+
+def require_clean_exit(run: StudentRun, command: str | None = None) -> None:
+    command = command or f"python {run.script}"
+    if not run.result.ok or not run.trace.finished:
+        fail(f"`{command}` to run to its end and exit with code 0", run.crash_report())
 
 
 def require_level(run: StudentRun, level: str) -> list[Record]:
@@ -68,7 +74,7 @@ def require_loud_on_terminal(run: StudentRun) -> None:
         records = run.trace.at_level(level)
         if not records:
             hidden.append(f"{level} (no {level} message was logged)")
-        elif not any(run.on_terminal(record) for record in records):
+        elif not any(run.trace.reached_terminal(record) for record in records):
             hidden.append(f"{level} ({records[0].message!r} reached neither stdout nor stderr)")
     if hidden:
         fail(
@@ -92,7 +98,7 @@ def require_quiet_hidden(run: StudentRun) -> None:
             "DEBUG and INFO messages logged, but kept off the terminal",
             f"no {' or '.join(missing)} message was logged, so the filter cannot be seen working",
         )
-    shown = [(record, run.on_terminal(record)) for record in quiet]
+    shown = [(record, run.trace.reached_terminal(record)) for record in quiet]
     shown = [(record, streams) for record, streams in shown if streams]
     if shown:
         record, streams = shown[0]

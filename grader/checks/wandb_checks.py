@@ -7,69 +7,20 @@ configuration typed into the script instead of read from the command line shows.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.checks.running import StudentRun, crash_report, run_script
 from grader.judge import fail
-from grader.readers.wandb_run import (
-    WandbLogError,
-    WandbRun,
-    find_run_logs,
-    prepare_reader,
-    read_run,
-)
-from grader.sandbox import Sandbox
+from grader.readers.values import is_number
+from grader.readers.wandb_run import WandbRun
+from grader.running import TrainingRun
 
 TRAIN_SIZE = 1437  # images in my_project's training set
-TRAIN_ARGS = {"lr": 0.0123, "batch_size": 48, "epochs": 1}
 SCALARS = ("train_loss", "train_accuracy")
-
-
-def cli(values: dict) -> list[str]:
-    """The ``--name=value`` form a sweep agent uses."""
-    return [f"--{name}={value}" for name, value in values.items()]
-
-
-@dataclass
-class TrainingRun(StudentRun):
-    """A run of train.py plus every W&B run it wrote."""
-
-    runs: list[WandbRun] = field(default_factory=list)
-    read_errors: list[str] = field(default_factory=list)
-    args: dict = field(default_factory=dict)
-
-    @property
-    def command(self) -> str:
-        return f"python {self.script} {' '.join(cli(self.args))}"
-
-    @property
-    def wandb(self) -> WandbRun | None:
-        """The training run: the one with job_type "train", else the one with most history."""
-        if not self.runs:
-            return None
-        trains = [run for run in self.runs if run.job_type == "train"]
-        return max(trains or self.runs, key=lambda run: len(run.history))
-
-
-def run_training(
-    sandbox: Sandbox, script: str = "train.py", args: dict | None = None, **options
-) -> TrainingRun:
-    args = dict(TRAIN_ARGS if args is None else args)
-    prepare_reader()  # overlaps the reader's slow import with the student's run
-    student = run_script(sandbox, script, *cli(args), **options)
-    runs, errors = [], []
-    for path in find_run_logs(student.result.home / ".wandb-grader" / "runs"):
-        try:
-            runs.append(read_run(path))
-        except WandbLogError as error:
-            errors.append(f"{path.name}: {error}")
-    return TrainingRun(student.result, student.trace, script, runs, errors, args)
 
 
 def require_finished_process(training: TrainingRun) -> None:
     if not training.result.ok:
-        fail(f"`{training.command}` to exit with code 0", crash_report(training))
+        fail(f"`{training.command}` to exit with code 0", training.crash_report())
 
 
 def require_wandb_run(training: TrainingRun) -> WandbRun:
@@ -77,13 +28,13 @@ def require_wandb_run(training: TrainingRun) -> WandbRun:
     if run is None:
         seen = "no W&B run was written (no run-*.wandb file)"
         if not training.result.ok:
-            seen += "\n" + crash_report(training)
+            seen += "\n" + training.crash_report()
         fail("a W&B run started with wandb.init(...)", seen, "; ".join(training.read_errors))
     if not run.record_counts.get("run"):
         fail(
             "a W&B run written to disk",
             "the run log is empty: the process ended before wandb wrote the run "
-            "(os._exit or a kill before run.finish())\n" + crash_report(training),
+            "(os._exit or a kill before run.finish())\n" + training.crash_report(),
         )
     return run
 
@@ -102,7 +53,7 @@ def require_project_and_job_type(run: WandbRun) -> None:
 
 def _same(seen, wanted) -> bool:
     if isinstance(wanted, float):
-        return isinstance(seen, int | float) and math.isclose(seen, wanted, rel_tol=1e-9)
+        return is_number(seen) and math.isclose(seen, wanted, rel_tol=1e-9)
     return seen == wanted and not isinstance(seen, bool)
 
 
@@ -172,14 +123,14 @@ def require_accuracy_fraction(run: WandbRun) -> None:
     values = [value for _, value in run.series("train_accuracy")]
     if not values:
         fail("train_accuracy values between 0 and 1", "no train_accuracy was logged")
-    bad = [v for v in values if not isinstance(v, int | float) or not 0 <= v <= 1]
+    bad = [v for v in values if not is_number(v) or not 0 <= v <= 1]
     if bad:
         fail(
             "train_accuracy as a fraction between 0 and 1",
             f"{len(bad)} of {len(values)} values outside [0, 1], e.g. {bad[0]!r}",
             "a value above 1 looks like a percentage or a count of correct images: divide "
             "by the batch size"
-            if isinstance(bad[0], int | float) and bad[0] > 1
+            if is_number(bad[0]) and bad[0] > 1
             else "",
         )
 
@@ -193,7 +144,7 @@ def require_clean_finish(training: TrainingRun, run: WandbRun) -> None:
             else f"the run finished with exit code {run.exit_code}"
         )
         if not training.result.ok:
-            seen += "\n" + crash_report(training)
+            seen += "\n" + training.crash_report()
         fail("the W&B run to finish cleanly (exit code 0 in the run log)", seen)
 
 

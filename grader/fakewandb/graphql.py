@@ -35,7 +35,8 @@ class Answer:
     body: dict[str, Any]
 
 
-Handler = Callable[[Store, Identity, dict[str, Any]], Answer]
+# One function per operation name: the store, who the key belongs to, the request's variables.
+Resolver = Callable[[Store, Identity, dict[str, Any]], Answer]
 
 
 def ok(data: dict[str, Any]) -> Answer:
@@ -242,7 +243,7 @@ def org_info(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
     return ok({"entity": {"organization": org, "user": None}})
 
 
-HANDLERS: dict[str, Handler] = {
+RESOLVERS: dict[str, Resolver] = {
     "FetchOrgInfoFromEntity": org_info,
     "Viewer": viewer,
     "GetViewer": viewer,
@@ -264,8 +265,8 @@ def execute(
     store: Store, who: Identity, operation: str | None, variables: dict[str, Any]
 ) -> Answer:
     """Answer one GraphQL request; unknown operations get an empty ``data``."""
-    handler = HANDLERS.get(operation or "")
-    if handler is None:
+    resolver = RESOLVERS.get(operation or "")
+    if resolver is None:
         return ok({})
     with store.lock:  # one consistent snapshot per answer
-        return handler(store, who, variables)
+        return resolver(store, who, variables)

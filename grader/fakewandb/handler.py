@@ -8,14 +8,12 @@ import gzip
 import json
 import re
 import traceback
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from . import graphql
-from .store import RequestRecord
-
-if TYPE_CHECKING:
-    from .server import _Server
+from .store import RequestRecord, Store
 
 _FILE_STREAM = re.compile(r"^/files/([^/]+)/([^/]+)/([^/]+)/file_stream$")
 # The SDK's own telemetry (OpenTelemetry, protobuf) arrives without any key; a 401 there only
@@ -46,11 +44,32 @@ def operation_name(payload: dict[str, Any]) -> str | None:
     return None
 
 
-class Handler(BaseHTTPRequestHandler):
+@dataclass(frozen=True)
+class ServerContext:
+    """What every request of one fake server needs: the accepted key, its owner, the store."""
+
+    api_key: str
+    identity: graphql.Identity
+    store: Store
+
+
+def request_handler(context: ServerContext) -> type[RequestHandler]:
+    """A ``RequestHandler`` class bound to ``context``, for ``http.server`` to instantiate."""
+
+    class BoundRequestHandler(RequestHandler):
+        pass
+
+    BoundRequestHandler.context = context
+    return BoundRequestHandler
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    """One connection of the W&B client: each request answered and recorded in the store."""
+
     # HTTP/1.1 lets wandb-core keep its connections; every answer carries a Content-Length.
     protocol_version = "HTTP/1.1"
     timeout = 30  # an idle keep-alive connection ends, and its thread with it
-    server: _Server
+    context: ClassVar[ServerContext]  # set by request_handler()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log is the record; the grader's stderr stays clean
@@ -78,7 +97,7 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self, with_body: bool = True) -> None:
         path = self.path.split("?", 1)[0]
         given = key_from_header(self.headers.get("Authorization"))
-        key_valid = given == self.server.api_key
+        key_valid = given == self.context.api_key
         is_graphql = path.rstrip("/") == "/graphql"
         operation: str | None = None
         variables: dict[str, Any] = {}
@@ -90,7 +109,7 @@ class Handler(BaseHTTPRequestHandler):
                 variables = payload.get("variables") or {}
             status, body = self._answer(path, is_graphql, operation, variables, payload, key_valid)
         except Exception:  # a bug here must not become a 5xx: the client would retry for minutes
-            self.server.store.record_error(traceback.format_exc())
+            self.context.store.record_error(traceback.format_exc())
             status, body = 400, {"errors": [{"message": "fake W&B server error"}]}
         record = RequestRecord(
             method=self.command,
@@ -103,7 +122,7 @@ class Handler(BaseHTTPRequestHandler):
             status=status,
             payload=None if is_graphql or not payload else payload,
         )
-        self.server.store.record_request(record)
+        self.context.store.record_request(record)
         self._send(status, body, with_body)
 
     def _answer(
@@ -118,11 +137,13 @@ class Handler(BaseHTTPRequestHandler):
         if not key_valid and not path.startswith(PUBLIC_PREFIXES):
             return 401, UNAUTHORIZED
         if is_graphql:
-            answer = graphql.execute(self.server.store, self.server.identity, operation, variables)
+            answer = graphql.execute(
+                self.context.store, self.context.identity, operation, variables
+            )
             return answer.status, answer.body
         if match := _FILE_STREAM.match(path):
             entity, project, run_id = match.groups()
-            self.server.store.stream(entity, project, run_id, payload)
+            self.context.store.stream(entity, project, run_id, payload)
         return 200, {}  # file_stream, telemetry, anything else: accepted
 
     def _send(self, status: int, body: dict[str, Any], with_body: bool) -> None:

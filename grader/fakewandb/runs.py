@@ -23,7 +23,6 @@ class RunRecord:
     exit_code: int | None = None
     complete: bool = False
     files: dict[str, list[str]] = field(default_factory=dict)  # raw file_stream lines
-    upserts: int = 0
 
 
 def apply_file_stream(run: RunRecord, body: dict[str, Any]) -> None:

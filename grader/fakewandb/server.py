@@ -12,35 +12,26 @@ from types import TracebackType
 from typing import Any
 
 from .graphql import Identity
-from .handler import Handler
-from .runs import RunRecord
-from .store import LinkRecord, RequestRecord, Store
+from .handler import ServerContext, request_handler
+from .store import Store
 
 HOST = "127.0.0.1"  # never anything else: student code must not reach beyond loopback
 
 
 class _Server(ThreadingHTTPServer):
-    # Handler threads are joined by server_close(); stop() first cuts their connections, so
+    # Request threads are joined by server_close(); stop() first cuts their connections, so
     # a keep-alive connection cannot feed the store after the context manager has exited.
     daemon_threads = False
     block_on_close = True
 
-    def __init__(
-        self,
-        api_key: str,
-        identity: Identity,
-        store: Store,
-        listener: socket.socket | None = None,
-    ) -> None:
+    def __init__(self, context: ServerContext, listener: socket.socket | None = None) -> None:
+        handler = request_handler(context)
         if listener is None:
-            super().__init__((HOST, 0), Handler)
+            super().__init__((HOST, 0), handler)
         else:  # a socket already listening, in a sandbox's network namespace
-            super().__init__(listener.getsockname(), Handler, bind_and_activate=False)
+            super().__init__(listener.getsockname(), handler, bind_and_activate=False)
             self.socket.close()
             self.socket = listener
-        self.api_key = api_key
-        self.identity = identity
-        self.store = store
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 
@@ -71,24 +62,25 @@ class FakeWandb:
     """A fake W&B server; a context manager that serves on an ephemeral port of 127.0.0.1.
 
     Only ``api_key`` is accepted (any other key or none gets 401). The key's owner is the
-    personal entity ``viewer_entity``, member of the team ``entity`` where seeded artifacts live.
+    personal entity ``viewer_entity``, member of the team ``team_entity`` where seeded artifacts
+    live. What reached the server is read from ``store`` (``requests``, ``links``, ``runs``...).
 
     >>> with FakeWandb(api_key="k" * 40) as server:  # doctest: +SKIP
     ...     server.seed_artifact("model", project="p", versions=[{"metadata": {"acc": 0.9}}])
     ...     env = server.client_env()  # WANDB_BASE_URL and WANDB_API_KEY for a subprocess
+    >>> server.store.links  # doctest: +SKIP
     """
 
     def __init__(
         self,
         api_key: str,
-        entity: str = "grader-team",
+        team_entity: str = "grader-team",
         viewer_entity: str = "student-personal",
     ) -> None:
         if not api_key:
             raise ValueError("the fake W&B server needs the one API key it accepts")
         self.api_key = api_key
-        self.entity = entity
-        self.identity = Identity(viewer_entity=viewer_entity, team_entity=entity)
+        self.identity = Identity(viewer_entity=viewer_entity, team_entity=team_entity)
         self.store = Store()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -100,7 +92,7 @@ class FakeWandb:
     def start(self) -> FakeWandb:
         if self._httpd is not None:
             raise RuntimeError("the fake W&B server is already running")
-        self._httpd = _Server(self.api_key, self.identity, self.store)
+        self._httpd = _Server(self._context())
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},  # shutdown() returns within this
@@ -116,7 +108,7 @@ class FakeWandb:
         if self._httpd is None:
             listener.close()
             raise RuntimeError("the fake W&B server is not running")
-        extra = _Server(self.api_key, self.identity, self.store, listener)
+        extra = _Server(self._context(), listener)
         thread = threading.Thread(
             target=extra.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -126,6 +118,9 @@ class FakeWandb:
         thread.start()
         with self._extra_lock:
             self._extra.append((extra, thread))
+
+    def _context(self) -> ServerContext:
+        return ServerContext(self.api_key, self.identity, self.store)
 
     def stop(self) -> None:
         """Stop serving, close the ports and every connection, and join the threads."""
@@ -186,7 +181,7 @@ class FakeWandb:
         """``WANDB_BASE_URL`` and ``WANDB_API_KEY`` (this server's key unless one is given)."""
         return {"WANDB_BASE_URL": self.base_url, "WANDB_API_KEY": api_key or self.api_key}
 
-    # -- seeding and results ------------------------------------------------------------------
+    # -- seeding ------------------------------------------------------------------------------
 
     def seed_artifact(
         self,
@@ -202,32 +197,4 @@ class FakeWandb:
         ``versions`` holds one dict per version: ``metadata``, ``aliases``, ``description``
         (all optional); the last version also gets ``latest``. Calling again adds versions.
         """
-        self.store.seed_artifact(entity or self.entity, project, name, type, versions)
-
-    @property
-    def requests(self) -> list[RequestRecord]:
-        """Every request so far, in arrival order."""
-        return self.store.requests
-
-    @property
-    def links(self) -> list[LinkRecord]:
-        """Every ``LinkArtifact`` carried out, in order."""
-        return self.store.links
-
-    @property
-    def runs(self) -> dict[tuple[str, str, str], RunRecord]:
-        """Runs by (entity, project, run id): config, history, summary, exit code."""
-        return self.store.runs
-
-    @property
-    def errors(self) -> list[str]:
-        """Tracebacks of the server's own failures (answered 400); empty when all went well."""
-        return self.store.errors
-
-    def operations(self) -> list[str]:
-        """The GraphQL operation names received, in order."""
-        return [r.operation for r in self.store.requests if r.operation is not None]
-
-    def rejected(self) -> list[RequestRecord]:
-        """Requests answered 401 (wrong or missing key)."""
-        return [r for r in self.store.requests if r.status == 401]
+        self.store.seed_artifact(entity or self.identity.team_entity, project, name, type, versions)

@@ -137,21 +137,37 @@ class Store:
 
     @property
     def requests(self) -> list[RequestRecord]:
+        """Every request so far, in arrival order."""
         with self.lock:
             return list(self._requests)
 
     @property
+    def operations(self) -> list[str]:
+        """The GraphQL operation names received, in order."""
+        with self.lock:
+            return [r.operation for r in self._requests if r.operation is not None]
+
+    @property
+    def rejected(self) -> list[RequestRecord]:
+        """Requests answered 401 (wrong or missing key)."""
+        with self.lock:
+            return [r for r in self._requests if r.status == 401]
+
+    @property
     def errors(self) -> list[str]:
+        """Tracebacks of the server's own failures (answered 400); empty when all went well."""
         with self.lock:
             return list(self._errors)
 
     @property
     def links(self) -> list[LinkRecord]:
+        """Every ``LinkArtifact`` carried out, in order."""
         with self.lock:
             return list(self._links)
 
     @property
     def runs(self) -> dict[tuple[str, str, str], RunRecord]:
+        """Runs by (entity, project, run id): config, history, summary, exit code."""
         with self.lock:
             return copy.deepcopy(self._runs)
 
@@ -307,7 +323,6 @@ class Store:
             run = self._runs.setdefault(
                 (entity, project, run_id), RunRecord(entity, project, run_id)
             )
-            run.upserts += 1
             if config is not None:
                 run.config = config
             return run

@@ -6,15 +6,16 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-from ..course import Course, Exercise
+from ..course import Exercise
 from ..results import ExerciseResult, GradeReport
+from ..running.early import EarlyStart
+from ..submission import Submission
 from .session import run_checks
 
 
-def _grade_one(course: Course, submission: Path, exercise: Exercise) -> ExerciseResult:
-    return run_checks(course, submission, [exercise]).exercises[0]
+def _grade_one(submission: Submission, exercise: Exercise) -> ExerciseResult:
+    return run_checks(submission, [exercise]).exercises[0]
 
 
 def default_jobs() -> int:
@@ -22,20 +23,24 @@ def default_jobs() -> int:
 
 
 def grade(
-    course: Course, submission: Path, exercises: list[Exercise], jobs: int | None = None
+    submission: Submission,
+    exercises: list[Exercise],
+    jobs: int | None = None,
+    early: dict[str, EarlyStart] | None = None,
 ) -> GradeReport:
     """Grade ``exercises``; with more than one, they run in parallel worker processes.
 
     Workers are forked, so they start with the grader already imported; each runs its own
-    pytest session. The longest exercises (by time limit) are started first.
+    pytest session. The longest exercises (by time limit) are started first. Training runs
+    started ``early`` are taken by a grading in this process (one exercise, or one job).
     """
     jobs = min(jobs or default_jobs(), len(exercises))
-    if jobs <= 1:
-        return run_checks(course, submission, exercises)
+    if jobs <= 1 or early:
+        return run_checks(submission, exercises, early)
     started = time.monotonic()
     order = sorted(exercises, key=lambda e: -e.limits.time_s)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {e.name: pool.submit(_grade_one, course, submission, e) for e in order}
+        futures = {e.name: pool.submit(_grade_one, submission, e) for e in order}
         results = [futures[e.name].result() for e in exercises]
-    return GradeReport(str(submission), results, time.monotonic() - started)
+    return GradeReport(str(submission.root), results, time.monotonic() - started)

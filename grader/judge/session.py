@@ -9,34 +9,78 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from ..course import CHECKS_DIR, Course, Exercise
+from ..course import CHECKS_DIR, Exercise
 from ..results import CheckResult, ExerciseResult, GradeReport
+from ..running import TrainingRun, run_training
+from ..running.early import EarlyStart
+from ..running.training import parse_cli
+from ..sandbox import Sandbox
+from ..submission import Submission
 from .failure import CheckFailed
 
 
 class Judge:
-    """pytest plugin: gives checks their context and records every outcome."""
+    """pytest plugin: gives checks their context and records every outcome.
 
-    def __init__(self, submission: Path, exercises: list[Exercise]) -> None:
+    The state of one grading lives here: which exercise a check module is (looked up by the
+    module's path, the one way pytest tells it), the training runs started early, and how
+    many runs of student code each exercise made.
+    """
+
+    def __init__(
+        self, submission: Submission, exercises: list[Exercise], early: dict[str, EarlyStart]
+    ) -> None:
         self.submission = submission
         self.exercises = {exercise.name: exercise for exercise in exercises}
+        self._by_module = {exercise.check_module.resolve(): exercise for exercise in exercises}
+        self.early = dict(early)  # by exercise name; taken by the exercise's sandbox fixture
         self.outcomes: dict[tuple[str, str], CheckResult] = {}
         self.durations: dict[str, float] = {}
+        self.runs: dict[str, int] = {}
         self.collection_errors: list[str] = []
+        self._claimed: dict[str, EarlyStart] = {}
         self._starts: dict[str, float] = {}
+
+    def exercise_of(self, node: pytest.Item | pytest.Module) -> Exercise:
+        return self._by_module[Path(node.path).resolve()]
 
     # -- context offered to checks as fixtures ------------------------------------------------
     @pytest.fixture(scope="session")
     def submission_root(self) -> Path:
-        return self.submission
+        return self.submission.root
 
     @pytest.fixture(scope="module")
     def exercise(self, request: pytest.FixtureRequest) -> Exercise:
-        return self.exercises[_module_name(request.module.__name__)]
+        return self.exercise_of(request.node)
+
+    @pytest.fixture(scope="module")
+    def sandbox(self, exercise_dir: Path, exercise: Exercise) -> Iterator[Sandbox]:
+        """The exercise's sandbox: that of its early training run if one was started."""
+        start = self.early.pop(exercise.name, None)
+        if start is not None:
+            self._claimed[exercise.name] = start
+        with start.sandbox if start else Sandbox(exercise_dir, exercise.limits) as box:
+            yield box
+            self.runs[exercise.name] = box.runs
+
+    @pytest.fixture(scope="module")
+    def training(self, sandbox: Sandbox, exercise: Exercise) -> TrainingRun:
+        """The exercise's command run as a training run (the early one if it was started)."""
+        start = self._claimed.get(exercise.name)
+        if start is not None:
+            return start.training()
+        return run_training(sandbox, exercise.script, parse_cli(exercise.args))
+
+    def close_unclaimed(self) -> None:
+        for start in self.early.values():
+            start.close()
+        self.early.clear()
 
     # -- recording ----------------------------------------------------------------------------
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -47,7 +91,7 @@ class Judge:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
-        key = (_module_name(item.module.__name__), item.originalname.removeprefix("check_"))
+        key = (self.exercise_of(item).name, item.originalname.removeprefix("check_"))
         if report.when == "teardown" or key in self.outcomes:
             return
         if call.excinfo is not None:
@@ -55,12 +99,12 @@ class Judge:
         elif report.when == "call":
             self.outcomes[key] = self._result(key, "passed")
 
-    def pytest_runtest_logstart(self, nodeid: str, location: tuple) -> None:
-        self._starts.setdefault(Path(location[0]).stem, time.monotonic())
-
-    def pytest_runtest_logfinish(self, nodeid: str, location: tuple) -> None:
-        module = Path(location[0]).stem
-        self.durations[module] = time.monotonic() - self._starts[module]
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
+        name = self.exercise_of(item).name
+        self._starts.setdefault(name, time.monotonic())
+        yield
+        self.durations[name] = time.monotonic() - self._starts[name]
 
     def _result(self, key: tuple[str, str], status: str, **fields: str) -> CheckResult:
         exercise = self.exercises[key[0]]
@@ -89,17 +133,7 @@ class Judge:
         )
 
 
-def _module_name(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
-
-
-def _missing_folder(exercise: Exercise, submission: Path) -> ExerciseResult:
-    present = (
-        sorted(p.name for p in submission.iterdir() if p.is_dir()) if submission.is_dir() else []
-    )
-    seen = f"no folder {exercise.name}/ in {submission}" + (
-        f" (it has: {', '.join(present)})" if present else ""
-    )
+def _missing_folder(exercise: Exercise, submission: Submission) -> ExerciseResult:
     checks = [
         CheckResult(
             exercise.name,
@@ -108,7 +142,7 @@ def _missing_folder(exercise: Exercise, submission: Path) -> ExerciseResult:
             spec.points,
             "failed",
             expected=f"the folder {exercise.name}/ with {', '.join(exercise.files)}",
-            seen=seen,
+            seen=submission.describe_missing([exercise]),
             hint="Copy the exercise folder from exercises/ into your submission and keep its name.",
         )
         for spec in exercise.checks
@@ -116,19 +150,44 @@ def _missing_folder(exercise: Exercise, submission: Path) -> ExerciseResult:
     return ExerciseResult(exercise.name, exercise.title, checks)
 
 
-def run_checks(course: Course, submission: Path, exercises: list[Exercise]) -> GradeReport:
-    """Grade ``exercises`` of the submission folder; never raises for anything students do."""
+@contextmanager
+def _plugins_not_autoloaded() -> Iterator[None]:
+    """Only the judge's plugin: none a package in the environment registers (for this call)."""
+    name = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+    before = os.environ.get(name)
+    os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+def run_checks(
+    submission: Submission,
+    exercises: list[Exercise],
+    early: dict[str, EarlyStart] | None = None,
+) -> GradeReport:
+    """Grade ``exercises`` of the submission; never raises for anything students do.
+
+    ``early`` holds training runs already started for some of them (by exercise name).
+    """
     started = time.monotonic()
-    present = [e for e in exercises if (submission / e.name).is_dir()]
-    judge = Judge(submission, present)
-    if present:
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        args = [str(e.check_module) for e in present]
-        args += ["-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR)]
-        args += ["-p", "no:terminal", "-p", "no:cacheprovider", "--assert=plain"]
-        code = pytest.main(args, plugins=[judge])
-        if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-            judge.collection_errors.append(f"pytest ended with {code!r}")
+    present = [e for e in exercises if submission.has(e)]
+    judge = Judge(submission, present, early or {})
+    try:
+        if present:
+            args = [str(e.check_module) for e in present]
+            args += ["-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR)]
+            args += ["-p", "no:terminal", "-p", "no:cacheprovider", "--assert=plain"]
+            with _plugins_not_autoloaded():
+                code = pytest.main(args, plugins=[judge])
+            if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+                judge.collection_errors.append(f"pytest ended with {code!r}")
+    finally:
+        judge.close_unclaimed()
     results = []
     for exercise in exercises:
         if exercise not in present:
@@ -148,9 +207,7 @@ def run_checks(course: Course, submission: Path, exercises: list[Exercise]) -> G
             )
             for spec in exercise.checks
         ]
-        results.append(
-            ExerciseResult(
-                exercise.name, exercise.title, checks, judge.durations.get(exercise.name, 0)
-            )
-        )
-    return GradeReport(str(submission), results, time.monotonic() - started)
+        duration = judge.durations.get(exercise.name, 0)
+        runs = judge.runs.get(exercise.name, 0)
+        results.append(ExerciseResult(exercise.name, exercise.title, checks, duration, runs))
+    return GradeReport(str(submission.root), results, time.monotonic() - started)

@@ -1,7 +1,8 @@
-"""Reading a Dockerfile the way Docker does (dockerfile-parse), plus hadolint's advice."""
+"""Reading a Dockerfile and its .dockerignore the way Docker does, plus hadolint's advice."""
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
 import shlex
@@ -9,7 +10,10 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+# Commands a RUN instruction installs Python packages with.
+INSTALLERS = ("pip", "uv", "poetry", "conda", "mamba", "pipenv")
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,83 @@ class Dockerfile:
                 found.append(Copy(instruction, paths[:-1], paths[-1]))
         return found
 
+    def installs(self, package: str, context: Path) -> bool:
+        """A RUN instruction installs ``package`` with one of ``INSTALLERS``: named on the
+        command line, or inside a requirements/pyproject file of the build ``context``."""
+        for run in self.all("RUN"):
+            words = split_words(run.value.replace("\\\n", " "))
+            if not any(installer in words for installer in INSTALLERS):
+                continue
+            if any(word.lower().startswith(package) for word in words):
+                return True
+            for word in words:  # -r requirements.txt / pyproject: look inside the copied file
+                local = context / PurePosixPath(word).name
+                if (
+                    word.endswith((".txt", ".toml"))
+                    and local.is_file()
+                    and package in local.read_text(encoding="utf-8", errors="replace")
+                ):
+                    return True
+        return False
+
+    def names_in_image(self, file_name: str) -> set[str]:
+        """Names the context's ``file_name`` has in the image: its own, or the file name it was
+        copied to; empty when no COPY/ADD brings it in (``*.py`` and ``.`` do, for a .py)."""
+        wildcard = "*" + PurePosixPath(file_name).suffix
+        names: set[str] = set()
+        for copy in self.copies():
+            for source in copy.sources:
+                name = PurePosixPath(source).name
+                if not (copies_everything(source) or name in (file_name, wildcard)):
+                    continue
+                names.add(file_name)
+                if name == file_name and not copy.destination.endswith(("/", ".")):
+                    names.add(PurePosixPath(copy.destination).name)
+        return names
+
+    def python_unbuffered(self, argv: list[str], script: int) -> bool:
+        """Python runs unbuffered: ``-u`` among the interpreter's options in ``argv`` (before
+        the ``script`` index; after it, it is the script's), or PYTHONUNBUFFERED set to a value
+        in the final image."""
+        options = [w for w in argv[:script] if w.startswith("-") and not w.startswith("--")]
+        return any("u" in word[1:] for word in options) or any(
+            value not in (None, "", "0")
+            for _, value in self.assignments("PYTHONUNBUFFERED", final_only=True)
+        )
+
 
 def copies_everything(source: str) -> bool:
     """``COPY . .``, ``COPY ./ /app``, ``COPY * ./``: the whole build context."""
     return source.strip() in (".", "./", "*", "./*", "/")
+
+
+def script_position(argv: list[str], names: set[str]) -> int | None:
+    """The index of the first word of ``argv`` whose file name is one of ``names``."""
+    return next((i for i, word in enumerate(argv) if PurePosixPath(word).name in names), None)
+
+
+def dockerignore_patterns(context: Path) -> list[str]:
+    """The exclusion patterns of the context's .dockerignore (none without one); comments,
+    ``!`` exceptions and blank lines left out, a leading ``/`` or ``**/`` dropped."""
+    ignore = context / ".dockerignore"
+    lines = (
+        ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        if ignore.is_file()
+        else []
+    )
+    patterns = [line.strip().removeprefix("/").removeprefix("**/") for line in lines]
+    return [p for p in patterns if p and not p.startswith(("#", "!"))]
+
+
+def sent_to_build(context: Path, names: list[str]) -> list[str]:
+    """Those of ``names`` (files at the top of ``context``) that .dockerignore lets through
+    to the build, so that ``COPY .`` brings them into the image."""
+    patterns = dockerignore_patterns(context)
+    return [
+        name
+        for name in names
+        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+    ]
 
 
 def split_words(text: str) -> list[str]:

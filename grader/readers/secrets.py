@@ -16,7 +16,9 @@ _ASSIGNED = re.compile(
     r"""(?P<value>[A-Za-z0-9_\-]{20,})|^\s*(WANDB_API_KEY)\s*=\s*(?P<env>[A-Za-z0-9_\-]{20,})""",
     re.IGNORECASE,
 )
-_SECRET_FILES = (".env", ".netrc", "_netrc")
+# Files that hold credentials by their name alone (a .env may also hold other settings).
+SECRET_FILES = (".env", ".netrc", "_netrc")
+HIDDEN_KEY = "<the grader's key>"  # what a key the grader made up reads as in any feedback
 _READ_LIMIT = 1_000_000  # bytes per file: keys sit in small text files
 
 
@@ -62,4 +64,9 @@ def is_placeholder(value: str) -> bool:
 
 
 def secret_files(folder: Path) -> list[str]:
-    return [name for name in _SECRET_FILES if (folder / name).is_file()]
+    return [name for name in SECRET_FILES if (folder / name).is_file()]
+
+
+def redact(text: str, key: str) -> str:
+    """``text`` with every occurrence of ``key`` replaced by ``HIDDEN_KEY``."""
+    return text.replace(key, HIDDEN_KEY) if key else text

@@ -3,7 +3,7 @@
 from .gradescope import gradescope_results, write_gradescope
 from .junit import junit_xml, write_junit
 from .markdown import append_step_summary, markdown_summary
-from .terminal import print_report, render
+from .terminal import print_report, render, use_colour
 
 __all__ = [
     "append_step_summary",
@@ -12,6 +12,7 @@ __all__ = [
     "markdown_summary",
     "print_report",
     "render",
+    "use_colour",
     "write_gradescope",
     "write_junit",
 ]

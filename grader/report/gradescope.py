@@ -33,7 +33,18 @@ def gradescope_results(report: GradeReport) -> dict:
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
-        "extra_data": {"isolation": report.isolation},
+        # Per-exercise totals as data: a batch's parent reads them from here.
+        "extra_data": {
+            "isolation": report.isolation,
+            "exercises": {
+                exercise.name: {
+                    "score": exercise.score,
+                    "max_score": exercise.max_score,
+                    "runs": exercise.runs,
+                }
+                for exercise in report.exercises
+            },
+        },
     }
 
 

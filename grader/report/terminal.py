@@ -55,7 +55,10 @@ def render(report: GradeReport, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def print_report(report: GradeReport, stream: TextIO | None = None) -> None:
+def print_report(
+    report: GradeReport, stream: TextIO | None = None, colour: bool | None = None
+) -> None:
+    """Write the report; ``colour`` None decides by the stream and NO_COLOR/FORCE_COLOR."""
     stream = stream or sys.stdout
-    stream.write(render(report, use_colour(stream)) + "\n")
+    stream.write(render(report, use_colour(stream) if colour is None else colour) + "\n")
     stream.flush()

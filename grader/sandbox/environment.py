@@ -20,10 +20,20 @@ _PASSED_THROUGH = (
 MARKER = "GRADER_SANDBOX_ID"
 
 
+def wandb_root(home: Path) -> Path:
+    """Where every W&B directory of a run lives, below its ``HOME``."""
+    return home / ".wandb-grader"
+
+
+def wandb_runs_dir(home: Path) -> Path:
+    """Where an offline W&B run writes its ``run-*`` folders (``WANDB_DIR``)."""
+    return wandb_root(home) / "runs"
+
+
 def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | None = None) -> dict:
     """Environment for one student run; ``home`` is a fresh temporary folder."""
     env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
-    wandb_root = home / ".wandb-grader"
+    wandb = wandb_root(home)
     env.update(
         {
             "HOME": str(home),
@@ -37,11 +47,11 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
             "NO_COLOR": "1",
             "WANDB_MODE": "offline",
             "WANDB_SILENT": "true",
-            "WANDB_DIR": str(wandb_root / "runs"),
-            "WANDB_CACHE_DIR": str(wandb_root / "cache"),
-            "WANDB_CONFIG_DIR": str(wandb_root / "config"),
-            "WANDB_DATA_DIR": str(wandb_root / "data"),
-            "WANDB_ARTIFACT_DIR": str(wandb_root / "artifacts"),
+            "WANDB_DIR": str(wandb_runs_dir(home)),
+            "WANDB_CACHE_DIR": str(wandb / "cache"),
+            "WANDB_CONFIG_DIR": str(wandb / "config"),
+            "WANDB_DATA_DIR": str(wandb / "data"),
+            "WANDB_ARTIFACT_DIR": str(wandb / "artifacts"),
             "WANDB_DISABLE_GIT": "true",
             "WANDB_DISABLE_CODE": "true",
             "XDG_CACHE_HOME": str(home / ".cache"),
@@ -53,6 +63,6 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
     for name in ("tmp", ".cache", ".config", ".local/share"):
         (home / name).mkdir(parents=True, exist_ok=True)
     for name in ("runs", "cache", "config", "data", "artifacts"):
-        (wandb_root / name).mkdir(parents=True, exist_ok=True)
+        (wandb / name).mkdir(parents=True, exist_ok=True)
     env.update(extra or {})
     return env

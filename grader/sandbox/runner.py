@@ -114,6 +114,7 @@ class Sandbox:
         self.limits = limits
         self.isolation = isolation or current()
         self.root = Path(tempfile.mkdtemp(prefix="grader-", dir=namespaces.sandbox_parent()))
+        self.runs = 0  # runs started so far
         self._count = 0
         self._count_lock = threading.Lock()  # checks start runs from several threads
 
@@ -129,9 +130,6 @@ class Sandbox:
     def scratch(self, name: str) -> Path:
         """A new empty folder below the sandbox root (a foreign working directory, say);
         pass it to ``run`` as ``cwd`` or in ``writable`` for the run to see it."""
-        return self._new_dir(name)
-
-    def _new_dir(self, name: str) -> Path:
         with self._count_lock:
             self._count += 1
             path = self.root / f"{self._count:02d}-{name}"
@@ -160,7 +158,9 @@ class Sandbox:
         namespaces the run's own 127.0.0.1:PORT is handed to ``serve[PORT]``, which accepts
         on it; without them the run reaches the host's 127.0.0.1:PORT.
         """
-        base = self._new_dir(Path(script).stem)
+        base = self.scratch(Path(script).stem)
+        with self._count_lock:
+            self.runs += 1
         workdir = base / "work"
         _copy_tree(self.source, workdir)
         if prepare is not None:
