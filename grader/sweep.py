@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .checks.sweep_wording import SWEEP_PATH, load_sweep
 from .cli import OneLineParser, add_submission_argument
 from .course import Exercise, UsageError, load_course
-from .readers.sweep import SweepFile, find_metric, sample_configs, sampleable
+from .readers.sweep import SweepFile, find_metric, read_sweep, sample_configs, sampleable
 from .readers.values import is_number
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -201,6 +200,11 @@ def plot(runs: list[SweepRun], metric: str, goal: str, path: Path) -> Path:
     return path
 
 
+def sweep_path(exercise: Exercise) -> str | None:
+    """The exercise's sweep file: the YAML file among those its course entry lists."""
+    return next((name for name in exercise.files if name.endswith((".yaml", ".yml"))), None)
+
+
 def _resolve(args: argparse.Namespace) -> tuple[Exercise, Path]:
     if args.runs < 1:
         raise UsageError("--runs must be 1 or more")
@@ -208,8 +212,11 @@ def _resolve(args: argparse.Namespace) -> tuple[Exercise, Path]:
         raise UsageError("--jobs must be 1 or more")
     exercise = load_course().resolve([args.exercise])[0]
     folder = args.submission / exercise.name
-    if not (folder / SWEEP_PATH).is_file():
-        raise UsageError(f"no {SWEEP_PATH} in {folder}: {exercise.name} has no sweep to run")
+    sweep_file = sweep_path(exercise)
+    if sweep_file is None or not (folder / sweep_file).is_file():
+        raise UsageError(
+            f"no {sweep_file or 'sweep YAML'} in {folder}: {exercise.name} has no sweep to run"
+        )
     if args.time_limit is not None:
         if args.time_limit <= 0:
             raise UsageError("--time-limit must be above 0")
@@ -249,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sweep: error: {error}", file=sys.stderr)
         return EXIT_USAGE
 
-    shown = f"{exercise.name}/{SWEEP_PATH}"
-    sweep = load_sweep(folder / SWEEP_PATH, shown, base=folder)
+    sweep_file = sweep_path(exercise) or ""
+    sweep = read_sweep(folder / sweep_file, f"{exercise.name}/{sweep_file}")
+    target = sweep.program_target(folder)
+    if target is not None and target.path != folder / exercise.script:
+        say(f"warning: the sweep's program is {target.program}; this runs {exercise.script}")
     count = _prepare(sweep, args, say)
     if not count:
         return EXIT_FAILED
@@ -261,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     plural = "s" if len(configs) > 1 else ""
     say(f"sampling {len(configs)} configuration{plural} ({how}); metric {metric}, goal {goal}")
     say(
-        f"running train.py offline, {args.jobs} at a time, at most "
+        f"running {exercise.script} offline, {args.jobs} at a time, at most "
         f"{exercise.limits.time_s:g} s each"
     )
 

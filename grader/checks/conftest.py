@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.course import Exercise
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.running import StudentRun, run_script
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from grader.checks.online_checks import require_no_secret_in_files
 from grader.fakewandb import FakeWandb, Store
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.dockerfile import (
     Dockerfile,
     copies_everything,

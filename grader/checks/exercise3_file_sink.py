@@ -26,7 +26,7 @@ from grader.checks.loguru_checks import (
     file_evidence,
     files_written,
 )
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.probe_trace import LEVELS
 from grader.running import StudentRun, run_script
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from grader.checks.loguru_checks import file_evidence, files_written
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.probe_trace import LEVELS, by_severity
 from grader.running import StudentRun, run_script
 

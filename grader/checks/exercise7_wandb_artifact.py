@@ -13,7 +13,7 @@ from grader.checks.wandb_checks import (
     require_finished_process,
     require_wandb_run,
 )
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.values import is_number
 from grader.readers.wandb_run import ArtifactRecord, WandbRun
 from grader.running import TrainingRun

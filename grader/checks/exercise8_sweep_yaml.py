@@ -18,7 +18,7 @@ import pytest
 
 from grader.checks.sweep_wording import SWEEP_PATH, learning_rate_report, load_sweep
 from grader.checks.wandb_checks import require_config_from_cli, require_wandb_run
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.sweep import (
     GRID,
     METHOD_METRIC,

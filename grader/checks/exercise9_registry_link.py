@@ -14,7 +14,7 @@ import pytest
 
 from grader.checks.online_checks import require_no_secret_in_files
 from grader.fakewandb import FakeWandb, LinkRecord
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.running import OnlineRun, run_online
 
 SCRIPT = "link_to_registry.py"

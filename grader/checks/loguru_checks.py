@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.probe_trace import LEVELS, ProbeTrace, Record
 from grader.running import StudentRun
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.secrets import scan_for_secrets
 from grader.sandbox import Sandbox
 

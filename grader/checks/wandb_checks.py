@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from grader.judge import fail
+from grader.judge.failure import fail
 from grader.readers.values import is_number
 from grader.readers.wandb_run import WandbRun
 from grader.running import TrainingRun
