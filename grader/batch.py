@@ -24,7 +24,8 @@ from .sandbox.reaper import kill_group, kill_marked
 from .submission import Submission
 
 BATCH_MARKER = "GRADER_BATCH_ID"  # passed on to student processes, to find them after a kill
-_OVERHEAD_S = 60  # a grading's own start-up, pytest and reading, beyond its runs
+_OVERHEAD_S = 60  # a grading's own start-up (interpreter, pytest), beyond its runs
+_PER_EXERCISE_S = 10  # loading an exercise's checks and reading what its runs wrote
 
 
 @dataclass
@@ -60,7 +61,7 @@ def students(batch_dir: Path, shard: tuple[int, int]) -> list[Path]:
 
 def _time_limit(exercises: list[Exercise]) -> float:
     """Every run each exercise's entry says it makes, each at its time limit, plus overhead."""
-    return _OVERHEAD_S + sum(e.runs * e.limits.time_s for e in exercises)
+    return _OVERHEAD_S + sum(e.runs * e.limits.time_s + _PER_EXERCISE_S for e in exercises)
 
 
 def _grade_student(

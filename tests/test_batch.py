@@ -84,3 +84,14 @@ def test_bad_shard_and_missing_batch_are_usage_errors(tmp_path: Path) -> None:
     assert run_grader("--batch", str(tmp_path), "--shard", "3/2").exit_code == 2
     graded = run_grader("--batch", str(tmp_path / "missing"))
     assert graded.exit_code == 2 and "batch folder not found" in graded.stderr
+
+
+def test_a_students_time_limit_follows_the_runs_each_entry_makes() -> None:
+    from grader.batch import _time_limit
+    from grader.course import load_course
+
+    course = load_course()
+    one, three = course.exercise("exercise1_log_levels"), course.exercise("exercise3_file_sink")
+    assert (one.runs, three.runs) == (1, 3) and one.limits.time_s == three.limits.time_s
+    assert _time_limit([three]) - _time_limit([one]) == 2 * three.limits.time_s
+    assert _time_limit([one, three]) > _time_limit([three]) + one.limits.time_s
