@@ -76,6 +76,7 @@ class Exercise:
 @dataclass(frozen=True)
 class Course:
     exercises: tuple[Exercise, ...]
+    packages: tuple[str, ...] = ()  # requirements student code may import ([environment])
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:
@@ -129,6 +130,9 @@ _EXERCISE_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "wandb_server": (bool, False),
     "limits": (dict, {}),
     "checks": (dict, _REQUIRED),
+}
+_ENVIRONMENT_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "packages": (list, []),
 }
 _CHECK_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "points": ((int, float), _REQUIRED),
@@ -220,9 +224,13 @@ def load_course(config: Path | None = None) -> Course:
         raise UsageError(f"{path} is not valid TOML: {error}") from None
     try:
         defaults = _take(data.get("limits", {}), _LIMIT_KEYS, "[limits]")
+        environment = _take(data.get("environment", {}), _ENVIRONMENT_KEYS, "[environment]")
+        packages = environment["packages"]
+        if packages:
+            packages = _strings(packages, "[environment].packages")
         exercises = []
         for name, table in data.items():
-            if name == "limits":
+            if name in ("limits", "environment"):
                 continue
             match = _NAME.match(name)
             if not match:
@@ -231,4 +239,4 @@ def load_course(config: Path | None = None) -> Course:
     except UsageError as error:
         raise UsageError(f"{path}: {error}") from None
     exercises.sort(key=lambda e: e.number)
-    return Course(exercises=tuple(exercises))
+    return Course(exercises=tuple(exercises), packages=tuple(packages))

@@ -48,13 +48,13 @@ def test_readme_table_is_the_courses() -> None:
 
 
 DUMMY = """
-[exercise11_dummy]
+[exercise99_dummy]
 title = "A dummy exercise"
 summary = "nothing at all"
 files = ["dummy.py"]
 command = ["dummy.py", "--flag"]
 
-[exercise11_dummy.checks.runs_cleanly]
+[exercise99_dummy.checks.runs_cleanly]
 points = 1
 title = "dummy.py runs"
 hint = "Run `python dummy.py --flag` yourself and read the traceback it prints."
@@ -62,7 +62,7 @@ hint = "Run `python dummy.py --flag` yourself and read the traceback it prints."
 
 
 def _half_added_course(tmp_path: Path) -> Path:
-    """A copy of the project's course pieces with exercise 11 added to its course file only."""
+    """A copy of the project's course pieces with a dummy exercise 99 added to its course file."""
     root = tmp_path / "project"
     for name in ("exercises", "solutions", "tests/submissions", "grader/checks", ".github"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -75,42 +75,42 @@ def _half_added_course(tmp_path: Path) -> Path:
 def test_a_half_added_exercise_is_told_what_is_missing(tmp_path: Path) -> None:
     root = _half_added_course(tmp_path)
     course = load_course(root / "configs" / "course.toml")
-    dummy = course.exercise("exercise11_dummy")
+    dummy = course.exercise("exercise99_dummy")
     problems = exercise_problems(dummy, root)
     missing = [
-        "no check module grader/checks/exercise11_dummy.py",
-        "no exercises/exercise11_dummy/dummy.py",
-        "no solutions/exercise11_dummy/dummy.py",
-        "no exercises/exercise11_dummy/README.md",
-        "tests/submissions/exercise11_dummy/ has 0 wrong submissions",
-        "tests/submissions/exercise11_dummy/ has no right-but-different submission",
-        "README.md's exercise table lacks the row: | `exercise11_dummy` | `dummy.py` | nothing",
-        ".github/workflows/grade.yml's matrix lacks exercise11",
+        "no check module grader/checks/exercise99_dummy.py",
+        "no exercises/exercise99_dummy/dummy.py",
+        "no solutions/exercise99_dummy/dummy.py",
+        "no exercises/exercise99_dummy/README.md",
+        "tests/submissions/exercise99_dummy/ has 0 wrong submissions",
+        "tests/submissions/exercise99_dummy/ has no right-but-different submission",
+        "README.md's exercise table lacks the row: | `exercise99_dummy` | `dummy.py` | nothing",
+        ".github/workflows/grade.yml's matrix lacks exercise99",
     ]
     for text in missing:
         assert any(problem.startswith(text) for problem in problems), (text, problems)
     assert len(problems) == len(missing), problems
     # Every other exercise stays consistent: the problems are the dummy's alone.
     assert all(
-        p.startswith("exercise11_dummy") or "README" in p or ".github" in p
+        p.startswith("exercise99_dummy") or "README" in p or ".github" in p
         for p in course_problems(course, root)
     )
 
     # Adding the pieces one by one, as a contributor would, empties the list.
-    checks = root / "grader" / "checks" / "exercise11_dummy.py"
+    checks = root / "grader" / "checks" / "exercise99_dummy.py"
     checks.write_text(
         "def check_runs_cleanly(run):\n    pass\n\n\ndef check_extra(run):\n    pass\n"
     )
     assert (
-        "check_extra in grader/checks/exercise11_dummy.py has no [exercise11_dummy.checks.extra]"
+        "check_extra in grader/checks/exercise99_dummy.py has no [exercise99_dummy.checks.extra]"
         in (exercise_problems(dummy, root))
     )
     checks.write_text("def check_runs_cleanly(run):\n    pass\n")
     for folder in ("exercises", "solutions"):
-        (root / folder / "exercise11_dummy").mkdir()
-        (root / folder / "exercise11_dummy" / "dummy.py").write_text("print('hi')\n")
-    (root / "exercises" / "exercise11_dummy" / "README.md").write_text("# Dummy\n")
-    cases = root / "tests" / "submissions" / "exercise11_dummy"
+        (root / folder / "exercise99_dummy").mkdir()
+        (root / folder / "exercise99_dummy" / "dummy.py").write_text("print('hi')\n")
+    (root / "exercises" / "exercise99_dummy" / "README.md").write_text("# Dummy\n")
+    cases = root / "tests" / "submissions" / "exercise99_dummy"
     for index in range(7):
         (cases / f"case{index}").mkdir(parents=True)
         lost = "[]" if index == 6 else '["runs_cleanly"]'
@@ -118,11 +118,8 @@ def test_a_half_added_exercise_is_told_what_is_missing(tmp_path: Path) -> None:
     readme = root / "README.md"
     readme.write_text(readme.read_text().replace(readme_table(COURSE), readme_table(course)))
     workflow = root / ".github" / "workflows" / "grade.yml"
-    workflow.write_text(
-        workflow.read_text().replace(
-            "          - exercise10\n", "          - exercise10\n          - exercise11\n"
-        )
-    )
+    last = f"          - exercise{COURSE.exercises[-1].number}\n"
+    workflow.write_text(workflow.read_text().replace(last, last + "          - exercise99\n"))
     assert exercise_problems(dummy, root) == []
     assert course_problems(course, root) == []
 
@@ -145,9 +142,9 @@ def test_a_half_added_exercise_is_told_what_is_missing(tmp_path: Path) -> None:
         ),
         (
             ('files = ["dummy.py"]', 'files = ["dummy.py"]\nlimits = { time = 3 }'),
-            "[exercise11_dummy].limits: unknown key 'time' (did you mean 'time_s'?)",
+            "[exercise99_dummy].limits: unknown key 'time' (did you mean 'time_s'?)",
         ),
-        (("[exercise11_dummy]", "[exercise_eleven]"), "[exercise_eleven]: not an exercise"),
+        (("[exercise99_dummy]", "[exercise_eleven]"), "[exercise_eleven]: not an exercise"),
         (("points = 1\n", "points = 0\n"), "points must be above 0"),
     ],
 )
@@ -159,3 +156,41 @@ def test_a_wrong_course_file_is_a_clear_error(tmp_path: Path, change, message) -
     with pytest.raises(UsageError) as error:
         load_course(config)
     assert message in str(error.value) and str(config) in str(error.value)
+
+
+def test_student_code_may_import_every_package_the_course_lists(tmp_path: Path) -> None:
+    """[environment] packages are installed with the course environment, at versions their
+    requirement allows, and a student's script can import them inside its sandbox."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    from grader.sandbox import Limits, Sandbox
+
+    assert {"typer", "click", "tqdm", "rich", "python-dotenv"} <= {
+        Requirement(p).name for p in COURSE.packages
+    }
+    modules = {}
+    for module, distributions in metadata.packages_distributions().items():
+        for distribution in distributions:
+            modules.setdefault(distribution.lower(), module)
+    imports = []
+    for package in COURSE.packages:
+        requirement = Requirement(package)
+        assert requirement.specifier.contains(metadata.version(requirement.name)), package
+        imports.append(modules[requirement.name.lower()])
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "script.py").write_text(
+        "".join(f"import {name}\n" for name in imports) + "print('ok')\n"
+    )
+    with Sandbox(folder, Limits(time_s=30)) as box:
+        result = box.run("script.py")
+    assert result.ok and result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_misspelt_environment_key_is_an_error_too(tmp_path: Path) -> None:
+    config = tmp_path / "course.toml"
+    config.write_text(CONFIG.read_text().replace("\npackages = [", "\npakages = [", 1))
+    with pytest.raises(UsageError, match=r"\[environment\]: unknown key 'pakages' \(did you mean"):
+        load_course(config)

@@ -7,6 +7,7 @@ Each client runs with HOME, TMPDIR and every W&B folder in a temporary directory
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -23,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from grader.fakewandb import FakeWandb, key_from_header
+from grader.fakewandb import MANIFEST, SEEDING_FAILED, FakeWandb, key_from_header
 
 KEY = "k" * 40
 WRONG_KEY = "w" * 40
@@ -52,6 +53,21 @@ v1.save()  # as the course's linker does after link()
 collection = api.artifact_collection("model", "grader-team/corrupt_mnist/corrupt_mnist_model")
 out["collection"] = [show(a) for a in collection.artifacts()]
 out["linked"] = show(api.artifact("grader-team/model-registry/my_registry:staging"))
+print("RESULT " + json.dumps(out))
+"""
+
+DOWNLOAD_SESSION = """
+import json, os, wandb
+api = wandb.Api()
+out = {}
+staging = api.artifact("grader-team/model-registry/my_registry:staging")
+out["staging"] = {"version": staging.version, "source": staging.source_version,
+                  "aliases": sorted(staging.aliases)}
+folder = staging.download(root="by_alias")
+out["by_alias"] = {n: open(os.path.join(folder, n)).read() for n in sorted(os.listdir(folder))}
+project = "grader-team/corrupt_mnist/corrupt_mnist_model"
+out["file"] = open(api.artifact(project + ":v0").file(root="single")).read()  # by digest
+out["listed"] = sorted(f.name for f in api.artifact(project + ":v1").files())
 print("RESULT " + json.dumps(out))
 """
 
@@ -153,6 +169,45 @@ def seeded(server: FakeWandb) -> FakeWandb:
     return server
 
 
+def with_files(server: FakeWandb) -> FakeWandb:
+    """Three versions with different files, two of them linked into a registry."""
+    server.seed_artifact(
+        "corrupt_mnist_model",
+        project="corrupt_mnist",
+        versions=[
+            {"files": {"model.pth": b"weights zero"}},
+            {"files": {"model.pth": b"weights one", "notes.txt": b"one"}},
+            {"files": {"model.pth": b"weights two"}},
+        ],
+    )
+    assert server.seed_link("corrupt_mnist/corrupt_mnist_model:v2", "my_registry") == "v0"
+    link = server.seed_link(
+        "corrupt_mnist/corrupt_mnist_model:v1", "my_registry", aliases=["staging"]
+    )
+    assert link == "v1"
+    return server
+
+
+def get(url: str, key: str | None = KEY) -> tuple[int, bytes]:
+    headers = {}
+    if key is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"api:{key}".encode()).decode()
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def graphql(server: FakeWandb, operation: str, variables: dict[str, Any]) -> Any:
+    status, body = post(
+        server.base_url + "/graphql", {"operationName": operation, "variables": variables}
+    )
+    assert status == 200, body
+    return body["data"]
+
+
 # -- online runs ---------------------------------------------------------------------------------
 
 
@@ -251,6 +306,115 @@ def test_api_with_a_wrong_key_fails_at_once(tmp_path: Path) -> None:
     assert elapsed < 30
     assert server.store.links == []
     assert [r.operation for r in server.store.rejected] == ["Viewer"]
+
+
+# -- wandb.Api: downloading artifact files ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def download_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[FakeWandb, dict[str, Any]]:
+    """One client process downloading by registry alias, by digest and listing files."""
+    with with_files(FakeWandb(api_key=KEY)) as server:
+        process, _ = run_client(server, tmp_path_factory.mktemp("dl"), DOWNLOAD_SESSION)
+    assert process.returncode == 0, process.stderr
+    line = next(x for x in process.stdout.splitlines() if x.startswith("RESULT "))
+    return server, json.loads(line.removeprefix("RESULT "))
+
+
+def test_download_by_registry_alias_gets_that_versions_files(download_session: Any) -> None:
+    server, out = download_session
+    assert server.store.errors == []
+    # The registry's v1 is the project's v1; its alias and the newest link's latest.
+    assert out["staging"] == {"version": "v1", "source": "v1", "aliases": ["latest", "staging"]}
+    assert out["by_alias"] == {"model.pth": "weights one", "notes.txt": "one"}
+    operations = server.store.operations
+    assert {"FetchArtifactManifest", "GetArtifactMembershipFileUrls"} <= set(operations)
+    assert "ArtifactMembershipFiles" in operations  # artifact.files()
+    assert server.store.links == []  # seeded links are not the client's
+
+
+def test_downloads_are_recorded_by_source_version_and_route(download_session: Any) -> None:
+    server, out = download_session
+    got = [(d.version, d.path, d.signed) for d in server.store.downloads]
+    assert got[0] == ("v1", MANIFEST, True)
+    assert sorted(got[1:3]) == [("v1", "model.pth", True), ("v1", "notes.txt", True)]
+    # artifact.file() has no signed URL: it fetches the file by its digest, with the key.
+    assert got[3:] == [("v0", MANIFEST, True), ("v0", "model.pth", False)]
+    assert out["file"] == "weights zero"
+    assert out["listed"] == ["model.pth", "notes.txt"]
+    # Signed URLs are fetched without the key, as from a cloud bucket.
+    signed = [r for r in server.store.requests if r.path.startswith("/signed/")]
+    assert signed and not any(r.key_given for r in signed)
+
+
+def test_download_without_a_key_hands_out_nothing(tmp_path: Path) -> None:
+    with with_files(FakeWandb(api_key=KEY)) as server:
+        process, _ = run_client(server, tmp_path, DOWNLOAD_SESSION, key=None)
+    assert process.returncode != 0
+    assert server.store.downloads == []
+
+
+def test_signed_urls_need_the_servers_token_and_digests_the_key() -> None:
+    with with_files(FakeWandb(api_key=KEY)) as server:
+        found = server.store.membership("grader-team", "corrupt_mnist", "corrupt_mnist_model", "v2")
+        assert found is not None
+        member_id = found[1].artifact.id
+        manifest = graphql(server, "FetchArtifactManifest", {"id": member_id})
+        url = manifest["artifact"]["currentManifest"]["file"]["directUrl"]
+        assert url.startswith(server.base_url + "/signed/")
+        status, body = get(url, key=None)
+        assert status == 200
+        entry = json.loads(body)["contents"]["model.pth"]
+        md5 = hashlib.md5(b"weights two")
+        assert entry["digest"] == base64.b64encode(md5.digest()).decode()
+        assert entry["size"] == len(b"weights two")
+        forged = url.replace(server.store.url_token, "x" * len(server.store.url_token))
+        assert get(forged, key=None)[0] == 403
+        by_digest = f"{server.base_url}/artifacts/grader-team/{md5.hexdigest()}"
+        assert get(by_digest, key=None)[0] == 401
+        assert get(by_digest) == (200, b"weights two")
+        files = graphql(
+            server,
+            "GetArtifactMembershipFileUrls",
+            {
+                "entity": "grader-team",
+                "project": "model-registry",
+                "collection": "my_registry",
+                "alias": "staging",
+                "perPage": 1,
+            },
+        )
+        page = files["project"]["artifactCollection"]["artifactMembership"]["files"]
+        assert [e["node"]["name"] for e in page["edges"]] == ["model.pth"]
+        assert page["pageInfo"]["hasNextPage"] is True
+    got = [(d.version, d.path, d.signed) for d in server.store.downloads]
+    assert got == [("v2", MANIFEST, True), ("v2", "model.pth", False)]
+
+
+def test_a_server_on_hold_answers_once_seeded() -> None:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    ready: Future = Future()
+    with FakeWandb(api_key=KEY) as server:
+        server.seed_when_ready(ready, lambda srv, name: srv.seed_artifact(name, project="p"))
+        with ThreadPoolExecutor(1) as pool:
+            asked = pool.submit(
+                graphql,
+                server,
+                "ArtifactMembershipByName",
+                {"entity": "grader-team", "project": "p", "name": "late:v0"},
+            )
+            time.sleep(0.3)
+            assert not asked.done()  # held, not answered "not found"
+            ready.set_result("late")
+            answer = asked.result(timeout=10)
+        assert answer["project"]["artifactCollectionMembership"]["versionIndex"] == 0
+        broken: Future = Future()
+        server.seed_when_ready(broken, lambda srv, _: srv.seed_link("p/none:v0", "r"))
+        broken.set_result(None)
+        assert graphql(server, "Viewer", {})["viewer"]  # released after the failure
+    (error,) = server.store.errors
+    assert error.startswith(SEEDING_FAILED) and "no seeded artifact" in error
 
 
 # -- the server itself (no client) ---------------------------------------------------------------

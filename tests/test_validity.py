@@ -4,6 +4,8 @@ Cases live in tests/submissions/<exercise>/<case>/: the exercise's files plus ``
 
     description = "what the student did"
     lost = ["check_id", ...]      # exactly the checks that must fail ([] = full marks)
+    may_lose = ["check_id", ...]  # optional: checks that may also fail, when the submission
+                                  # itself races (wandb-core flushing while os._exit kills it)
     feedback = ["text", ...]      # optional: must appear in the first lost check's feedback
     from_solution = ["train.py"]  # optional: files taken unchanged from the reference solution
 """
@@ -59,8 +61,8 @@ def test_submission_case(case: Path, tmp_path: Path) -> None:
     graded = run_grader(
         exercise, "--submission", str(submission), "--json", str(tmp_path / "r.json")
     )
-    lost = set(spec["lost"])
-    assert graded.failed_checks() == lost, (spec["description"], graded.stdout)
+    lost, may_lose = set(spec["lost"]), set(spec.get("may_lose", []))
+    assert lost <= graded.failed_checks() <= lost | may_lose, (spec["description"], graded.stdout)
     assert graded.exit_code == (1 if lost else 0), graded.stdout + graded.stderr
     made = graded.results["extra_data"]["exercises"][exercise]["runs"]
     assert made <= COURSE.exercise(exercise).runs, "more runs than the course entry says"

@@ -10,7 +10,6 @@ every parameter and logs the metric the sweep optimises.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 from grader.checks.sweep_wording import SWEEP_PATH, learning_rate_report, load_sweep
 from grader.checks.wandb_checks import require_config_from_cli, require_wandb_run
 from grader.judge.failure import fail
+from grader.readers.cli_errors import read_complaints
 from grader.readers.sweep import (
     GRID,
     METHOD_METRIC,
@@ -188,36 +188,34 @@ def sweep_run(sandbox, exercise, plan: Plan) -> TrainingRun:
     return run_training(sandbox, exercise.script, plan.args)
 
 
-_UNRECOGNIZED = re.compile(r"unrecognized arguments: (.+)")
-_INVALID = re.compile(r"argument (--?[\w.-]+)(?:/\S+)?: invalid (\w+) value: '([^']*)'")
-_USAGE_OPTION = re.compile(r"\[(--[\w.-]+)")
-
-
 def _diagnose_rejection(stderr: str) -> str:
-    """What argparse said, turned into advice on the sweep's parameter names or types."""
+    """What train.py's parser refused, turned into advice on the sweep's parameter names or
+    types (argparse, click and typer word it each their own way)."""
+    complaints = read_complaints(stderr)
     advice = []
-    options = _USAGE_OPTION.findall(stderr)
-    if match := _UNRECOGNIZED.search(stderr):
-        for argument in match.group(1).split():
-            name = argument.split("=", 1)[0]
-            guess = did_you_mean(name, options, cutoff=0.5)
-            if not guess and is_learning_rate(name):
-                guess = next((option for option in options if is_learning_rate(option)), None)
-            if guess:
-                advice.append(
-                    f"train.py has no option {name} but has {guess}: name the sweep "
-                    f"parameter `{guess.lstrip('-')}` (the agent passes each parameter as "
-                    f"--<name>=<value>, with the parameter's exact name)"
-                )
-            else:
-                advice.append(
-                    f"train.py has no option {name}: add it to its argument parser, or drop "
-                    "the parameter from the sweep"
-                )
-    if match := _INVALID.search(stderr):
-        option, kind, value = match.groups()
+    for unknown in complaints.unknown:
+        name = unknown.option
+        guess = next(iter(unknown.offered), None) or did_you_mean(
+            name, complaints.declared, cutoff=0.5
+        )
+        if not guess and is_learning_rate(name):
+            guess = next((o for o in complaints.declared if is_learning_rate(o)), None)
+        if guess:
+            advice.append(
+                f"train.py has no option {name} but has {guess}: name the sweep "
+                f"parameter `{guess.lstrip('-')}` (the agent passes each parameter as "
+                f"--<name>=<value>, with the parameter's exact name)"
+            )
+        else:
+            advice.append(
+                f"train.py has no option {name}: add it to its argument parser, or drop "
+                "the parameter from the sweep"
+            )
+    for invalid in complaints.invalid:
+        value = f"'{invalid.value}'" if invalid.value is not None else "a value"
+        kind = f"a valid {invalid.kind}" if invalid.kind else "of the option's type"
         advice.append(
-            f"{option} got '{value}', which is not a valid {kind}: the agent passes the value "
+            f"{invalid.option} got {value}, which is not {kind}: the agent passes the value "
             "exactly as W&B drew it, so the parameter's definition must give values of the "
             f"option's type (for a whole number use values: [...] or int_uniform)"
         )

@@ -1,4 +1,4 @@
-"""Checks shared by the exercises run against the fake W&B server (9 and 10)."""
+"""Checks shared by the exercises run against the fake W&B server (9, 10, 13, 14)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 from grader.judge.failure import fail
+from grader.readers.cli_errors import read_complaints
 from grader.readers.values import is_number
 from grader.readers.wandb_run import WandbRun
 from grader.running import TrainingRun
@@ -20,7 +21,41 @@ SCALARS = ("train_loss", "train_accuracy")
 
 def require_finished_process(training: TrainingRun) -> None:
     if not training.result.ok:
-        fail(f"`{training.command}` to exit with code 0", training.crash_report())
+        fail(
+            f"`{training.command}` to exit with code 0",
+            training.crash_report(),
+            refused_options(training.result.stderr),
+        )
+
+
+def _same_option(one: str, other: str) -> bool:
+    return one != other and one.replace("-", "_") == other.replace("-", "_")
+
+
+def refused_options(stderr: str) -> str:
+    """Why the command line was refused, when train.py's parser said so (argparse, click, typer)."""
+    complaints = read_complaints(stderr)
+    advice = []
+    for unknown in complaints.unknown:
+        name = unknown.option
+        twins = [o for o in (*unknown.offered, *complaints.declared) if _same_option(o, name)]
+        if twins and unknown.offered:
+            advice.append(
+                f"train.py has no option {name} but has {twins[0]}: typer and click name an "
+                "option after its parameter, with hyphens, and the grader passes it as written "
+                f'here, like a sweep agent; name it yourself: typer.Option(..., "{name}")'
+            )
+        elif twins:
+            advice.append(
+                f"train.py has no option {name} but has {twins[0]}: the grader passes it as "
+                f'written here, like a sweep agent; declare add_argument("{name}", ...)'
+            )
+        else:
+            advice.append(f"train.py has no option {name}")
+    for invalid in complaints.invalid:
+        value = f" '{invalid.value}'" if invalid.value is not None else ""
+        advice.append(f"train.py refused the value{value} of {invalid.option}: check its type")
+    return "; ".join(advice)
 
 
 def require_wandb_run(training: TrainingRun) -> WandbRun:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from .fragments import (
     artifact_fragment,
@@ -18,7 +19,9 @@ from .fragments import (
     membership_fragment,
     project_info,
 )
-from .store import Collection, Store, gql_id, stable_number
+from .store import Artifact, Collection, Store, gql_id, stable_number
+
+SIGNED = "/signed"  # signed URLs: /signed/<token>/manifest/<n>, /signed/<token>/file/<n>/<path>
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Answer:
 
 # One function per operation name: the store, who the key belongs to, the request's variables.
 Resolver = Callable[[Store, Identity, dict[str, Any]], Answer]
+# The same, for answers holding URLs: also the server's address as the client reached it.
+AddressedResolver = Callable[[Store, Identity, dict[str, Any], str], Answer]
 
 
 def ok(data: dict[str, Any]) -> Answer:
@@ -243,6 +248,95 @@ def org_info(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
     return ok({"entity": {"organization": org, "user": None}})
 
 
+# -- artifact files ---------------------------------------------------------------------------
+
+
+def signed_manifest_url(base_url: str, store: Store, artifact: Artifact) -> str:
+    return f"{base_url}{SIGNED}/{store.url_token}/manifest/{artifact.number}"
+
+
+def signed_file_url(base_url: str, store: Store, artifact: Artifact, path: str) -> str:
+    return f"{base_url}{SIGNED}/{store.url_token}/file/{artifact.number}/{quote(path)}"
+
+
+def fetch_manifest(store: Store, who: Identity, variables: dict[str, Any], base_url: str) -> Answer:
+    """Where the manifest lies: a signed URL the client then fetches without the key."""
+    artifact = store.artifact_by_id(variables.get("id") or "")
+    if artifact is None:
+        return ok({"artifact": None})
+    url = signed_manifest_url(base_url, store, artifact)
+    return ok({"artifact": {"currentManifest": {"file": {"directUrl": url}}}})
+
+
+def membership_files(
+    store: Store, who: Identity, variables: dict[str, Any], base_url: str
+) -> Answer:
+    """The files of ``collection:alias`` with signed URLs, paged (``GetArtifactMembershipFileUrls``
+    for ``download()``, ``ArtifactMembershipFiles`` for ``files()``)."""
+    entity, project = variables.get("entity", ""), variables.get("project", "")
+    if not store.project_exists(entity, project):
+        return ok({"project": None})
+    name = variables.get("collection", "")
+    found = store.membership(entity, project, name, variables.get("alias", ""))
+    if found is None:
+        collection = store.collection(entity, project, name)
+        info = {"__typename": collection.kind, "artifactMembership": None} if collection else None
+        return ok({"project": {"artifactCollection": info}})
+    collection, member = found
+    artifact = member.artifact
+    paths = sorted(artifact.files)
+    if wanted := variables.get("fileNames"):
+        paths = [p for p in paths if p in wanted]
+    start = int(variables.get("cursor") or 0)
+    page = paths[start : start + int(variables.get("perPage") or 50)]
+    end = start + len(page)
+    edges = []
+    for i, path in enumerate(page):
+        stored = artifact.files[path]
+        url = signed_file_url(base_url, store, artifact, path)
+        node = {
+            "__typename": "File",
+            "id": gql_id("File", stable_number(artifact.id, path)),
+            "name": path,
+            "displayName": path,
+            "url": url,
+            "directUrl": url,
+            "sizeBytes": len(stored.data),
+            "storagePath": None,
+            "mimetype": None,
+            "updatedAt": None,
+            "digest": stored.md5_b64,
+            "md5": stored.md5_b64,
+        }
+        edges.append({"cursor": str(start + i + 1), "node": node})
+    files = {
+        "totalCount": len(paths),
+        "pageInfo": {
+            "__typename": "PageInfo",
+            "endCursor": str(end),
+            "hasNextPage": end < len(paths),
+        },
+        "edges": edges,
+    }
+    membership = {"files": files}
+    return ok(
+        {
+            "project": {
+                "artifactCollection": {
+                    "__typename": collection.kind,
+                    "artifactMembership": membership,
+                }
+            }
+        }
+    )
+
+
+ADDRESSED: dict[str, AddressedResolver] = {
+    "FetchArtifactManifest": fetch_manifest,
+    "GetArtifactMembershipFileUrls": membership_files,
+    "ArtifactMembershipFiles": membership_files,
+}
+
 RESOLVERS: dict[str, Resolver] = {
     "FetchOrgInfoFromEntity": org_info,
     "Viewer": viewer,
@@ -262,9 +356,17 @@ RESOLVERS: dict[str, Resolver] = {
 
 
 def execute(
-    store: Store, who: Identity, operation: str | None, variables: dict[str, Any]
+    store: Store,
+    who: Identity,
+    operation: str | None,
+    variables: dict[str, Any],
+    base_url: str = "",
 ) -> Answer:
-    """Answer one GraphQL request; unknown operations get an empty ``data``."""
+    """Answer one GraphQL request; unknown operations get an empty ``data``. ``base_url`` is
+    the server as the client reached it (``http://host:port``), for URLs in answers."""
+    if addressed := ADDRESSED.get(operation or ""):
+        with store.lock:
+            return addressed(store, who, variables, base_url)
     resolver = RESOLVERS.get(operation or "")
     if resolver is None:
         return ok({})

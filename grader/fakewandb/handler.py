@@ -7,19 +7,27 @@ import binascii
 import gzip
 import json
 import re
+import threading
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
 from . import graphql
-from .store import RequestRecord, Store
+from .store import MANIFEST, RequestRecord, Store
 
 _FILE_STREAM = re.compile(r"^/files/([^/]+)/([^/]+)/([^/]+)/file_stream$")
+# Signed URLs from GraphQL answers, fetched without a key (as from a cloud bucket).
+_SIGNED = re.compile(rf"^{graphql.SIGNED}/([^/]+)/(manifest|file)/(\d+)(?:/(.+))?$")
+# Where the client fetches a file by its digest, with the key, when it has no signed URL
+# (``artifact.get_entry(...).download()``, ``artifact.file()``): storage layouts V1 and V2.
+_BY_DIGEST = re.compile(r"^/artifacts(?:V2)?/(?:.*/)?([0-9a-f]{32})(?:/[^/]*)?$")
 # The SDK's own telemetry (OpenTelemetry, protobuf) arrives without any key; a 401 there only
 # prints "Failed to export metrics batch code: 401" into the student's stderr.
 PUBLIC_PREFIXES = ("/sdk/otel/",)
 UNAUTHORIZED = {"errors": [{"message": "invalid API key"}]}
+HOLD_LIMIT_S = 60.0  # the longest a request waits for a server on hold (see FakeWandb.hold)
 
 
 def key_from_header(header: str | None) -> str | None:
@@ -51,6 +59,13 @@ class ServerContext:
     api_key: str
     identity: graphql.Identity
     store: Store
+    # Set while the server answers; cleared while it is on hold (being seeded late).
+    open: threading.Event = field(default_factory=lambda: _opened(threading.Event()))
+
+
+def _opened(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
 
 
 def request_handler(context: ServerContext) -> type[RequestHandler]:
@@ -95,6 +110,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         return payload if isinstance(payload, dict) else {}
 
     def _serve(self, with_body: bool = True) -> None:
+        self.context.open.wait(HOLD_LIMIT_S)  # a server on hold answers once it is released
         path = self.path.split("?", 1)[0]
         given = key_from_header(self.headers.get("Authorization"))
         key_valid = given == self.context.api_key
@@ -102,12 +118,18 @@ class RequestHandler(BaseHTTPRequestHandler):
         operation: str | None = None
         variables: dict[str, Any] = {}
         payload: dict[str, Any] = {}
+        body: dict[str, Any] | bytes
         try:
             payload = self._payload()
             if is_graphql:
                 operation = operation_name(payload)
                 variables = payload.get("variables") or {}
-            status, body = self._answer(path, is_graphql, operation, variables, payload, key_valid)
+            if path.startswith(graphql.SIGNED + "/"):
+                status, body = self._signed(path)
+            else:
+                status, body = self._answer(
+                    path, is_graphql, operation, variables, payload, key_valid
+                )
         except Exception:  # a bug here must not become a 5xx: the client would retry for minutes
             self.context.store.record_error(traceback.format_exc())
             status, body = 400, {"errors": [{"message": "fake W&B server error"}]}
@@ -133,23 +155,61 @@ class RequestHandler(BaseHTTPRequestHandler):
         variables: dict[str, Any],
         payload: dict[str, Any],
         key_valid: bool,
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[int, dict[str, Any] | bytes]:
         if not key_valid and not path.startswith(PUBLIC_PREFIXES):
             return 401, UNAUTHORIZED
         if is_graphql:
             answer = graphql.execute(
-                self.context.store, self.context.identity, operation, variables
+                self.context.store, self.context.identity, operation, variables, self._base_url()
             )
             return answer.status, answer.body
         if match := _FILE_STREAM.match(path):
             entity, project, run_id = match.groups()
             self.context.store.stream(entity, project, run_id, payload)
+        if match := _BY_DIGEST.match(path):
+            return self._by_digest(match.group(1))
         return 200, {}  # file_stream, telemetry, anything else: accepted
 
-    def _send(self, status: int, body: dict[str, Any], with_body: bool) -> None:
-        data = json.dumps(body).encode()
+    def _base_url(self) -> str:
+        """The server as the client reached it (the sandbox's loopback port is the same)."""
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        return f"http://{host}"
+
+    def _signed(self, path: str) -> tuple[int, dict[str, Any] | bytes]:
+        """A manifest or a file by signed URL: the token stands for the key."""
+        store = self.context.store
+        match = _SIGNED.match(path)
+        if not match or match.group(1) != store.url_token:
+            return 403, {"errors": [{"message": "bad or expired signature"}]}
+        _, kind, number, name = match.groups()
+        artifact = store.artifact_by_number(int(number))
+        if artifact is None:
+            return 404, {"errors": [{"message": "no such artifact"}]}
+        if kind == "manifest":
+            store.record_download(artifact, MANIFEST, signed=True)
+            return 200, store.manifest(artifact)
+        stored = artifact.files.get(unquote(name or ""))
+        if stored is None:
+            return 404, {"errors": [{"message": "no such file"}]}
+        store.record_download(artifact, unquote(name or ""), signed=True)
+        return 200, stored.data
+
+    def _by_digest(self, md5_hex: str) -> tuple[int, dict[str, Any] | bytes]:
+        store = self.context.store
+        found = store.file_by_digest(md5_hex)
+        if found is None:
+            return 404, {"errors": [{"message": "no such file"}]}
+        artifact, name = found
+        store.record_download(artifact, name, signed=False)
+        return 200, artifact.files[name].data
+
+    def _send(self, status: int, body: dict[str, Any] | bytes, with_body: bool) -> None:
+        binary = isinstance(body, bytes)
+        data = body if binary else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header(
+            "Content-Type", "application/octet-stream" if binary else "application/json"
+        )
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if with_body:

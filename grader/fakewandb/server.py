@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import socket
 import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -16,6 +19,7 @@ from .handler import ServerContext, request_handler
 from .store import Store
 
 HOST = "127.0.0.1"  # never anything else: student code must not reach beyond loopback
+SEEDING_FAILED = "seeding failed:\n"  # how a late seeding's failure starts in store.errors
 
 
 class _Server(ThreadingHTTPServer):
@@ -86,6 +90,8 @@ class FakeWandb:
         self._thread: threading.Thread | None = None
         self._extra: list[tuple[_Server, threading.Thread]] = []
         self._extra_lock = threading.Lock()
+        self._open = threading.Event()  # cleared while the server is on hold
+        self._open.set()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -120,10 +126,38 @@ class FakeWandb:
             self._extra.append((extra, thread))
 
     def _context(self) -> ServerContext:
-        return ServerContext(self.api_key, self.identity, self.store)
+        return ServerContext(self.api_key, self.identity, self.store, self._open)
+
+    # -- holding requests while seeding -------------------------------------------------------
+
+    def hold(self) -> None:
+        """Answer nothing until ``release()``: requests wait (at most a minute), so a client
+        may start while what it will ask for is still being made."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def seed_when_ready(self, ready: Future, seed: Callable[[FakeWandb, object], None]) -> None:
+        """Hold the server until ``ready`` is done, then ``seed(self, ready.result())`` and
+        release it (also when ``ready`` failed: its owner sees that failure; a failure of
+        ``seed`` lands in ``store.errors``, starting with ``SEEDING_FAILED``)."""
+        self.hold()
+
+        def seed_then_release(done: Future) -> None:
+            try:
+                if done.exception() is None:
+                    seed(self, done.result())
+            except Exception:
+                self.store.record_error(SEEDING_FAILED + traceback.format_exc())
+            finally:
+                self.release()
+
+        ready.add_done_callback(seed_then_release)
 
     def stop(self) -> None:
         """Stop serving, close the ports and every connection, and join the threads."""
+        self.release()  # no request thread may wait for a seeding that will not come
         httpd, self._httpd = self._httpd, None
         if httpd is None:
             return
@@ -194,7 +228,25 @@ class FakeWandb:
     ) -> None:
         """Pre-create ``entity/project/name`` (entity defaults to the team) with v0..vN.
 
-        ``versions`` holds one dict per version: ``metadata``, ``aliases``, ``description``
-        (all optional); the last version also gets ``latest``. Calling again adds versions.
+        ``versions`` holds one dict per version: ``metadata``, ``aliases``, ``description``,
+        ``files`` (path in the artifact -> bytes, served to ``download()``), all optional; the
+        last version also gets ``latest``. Calling again adds versions.
         """
         self.store.seed_artifact(entity or self.identity.team_entity, project, name, type, versions)
+
+    def seed_link(
+        self,
+        source: str,
+        registry: str,
+        *,
+        aliases: list[str] | tuple[str, ...] = (),
+        entity: str | None = None,
+        project: str = "model-registry",
+    ) -> str:
+        """Link the seeded ``PROJECT/NAME:VERSION`` into ``entity/project/registry`` (the
+        team's model registry by default) with ``aliases``, as if someone had linked it before;
+        the newest link gets ``latest``. Not recorded in ``store.links``. Returns its version
+        in the registry (``v0``, ``v1``, ...)."""
+        return self.store.seed_link(
+            entity or self.identity.team_entity, source, project, registry, list(aliases)
+        )

@@ -1,4 +1,5 @@
-"""The fake server's state: artifacts, collections, links, runs and the request log.
+"""The fake server's state: artifacts (with their files), collections, links, runs, downloads
+and the request log.
 
 Every public method takes the store's lock, so the HTTP handler threads and the test or check
 reading the results see consistent data. Readers get copies, never live objects.
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
 import re
+import secrets
 import threading
 import zlib
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ from .runs import RunRecord, apply_file_stream
 TIMESTAMP = "2026-01-01T00:00:00"
 SEQUENCE = "ArtifactSequence"
 PORTFOLIO = "ArtifactPortfolio"
+MANIFEST = "wandb_manifest.json"  # what a manifest download is recorded as
 _VERSION = re.compile(r"^v(\d+)$")
 
 
@@ -67,6 +71,35 @@ class LinkRecord:
     target_version: str  # the version the link got inside the portfolio
 
 
+@dataclass(frozen=True)
+class DownloadRecord:
+    """One artifact file (or manifest) the server handed out."""
+
+    artifact_id: str
+    entity: str  # the artifact's source sequence, whatever path the client asked through
+    project: str
+    name: str
+    version: str  # e.g. "v1", in its source sequence
+    path: str  # the file's path in the artifact, or MANIFEST
+    signed: bool  # through a signed URL from a GraphQL answer (else with the key, by digest)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file of an artifact: its bytes and the digests the client checks."""
+
+    data: bytes
+
+    @property
+    def md5_hex(self) -> str:
+        return hashlib.md5(self.data).hexdigest()
+
+    @property
+    def md5_b64(self) -> str:
+        """The manifest's digest: base64 of the MD5."""
+        return base64.b64encode(hashlib.md5(self.data).digest()).decode()
+
+
 @dataclass
 class Artifact:
     number: int
@@ -77,10 +110,15 @@ class Artifact:
     version_index: int
     metadata: dict[str, Any]
     description: str | None = None
+    files: dict[str, StoredFile] = field(default_factory=dict)  # by path in the artifact
 
     @property
     def id(self) -> str:
         return gql_id("Artifact", self.number)
+
+    @property
+    def size(self) -> int:
+        return sum(len(f.data) for f in self.files.values())
 
 
 @dataclass
@@ -131,7 +169,11 @@ class Store:
         self._runs: dict[tuple[str, str, str], RunRecord] = {}
         self._collections: list[Collection] = []
         self._projects: set[tuple[str, str]] = set()
+        self._downloads: list[DownloadRecord] = []
         self._counter = 0
+        # The secret part of the "signed" URLs the server hands out for artifact files: only
+        # an answer to a request with the right key tells it (like a cloud bucket's signed URL).
+        self.url_token = secrets.token_urlsafe(18)
 
     # -- reading (copies) -------------------------------------------------------------------
 
@@ -164,6 +206,12 @@ class Store:
         """Every ``LinkArtifact`` carried out, in order."""
         with self.lock:
             return list(self._links)
+
+    @property
+    def downloads(self) -> list[DownloadRecord]:
+        """Every artifact file and manifest handed out, in order."""
+        with self.lock:
+            return list(self._downloads)
 
     @property
     def runs(self) -> dict[tuple[str, str, str], RunRecord]:
@@ -207,8 +255,9 @@ class Store:
     ) -> None:
         """Create a collection with versions v0..vN.
 
-        Each entry of ``versions`` may hold ``metadata`` (dict), ``aliases`` (list) and
-        ``description``. The last version also gets ``latest``, as on the real server.
+        Each entry of ``versions`` may hold ``metadata`` (dict), ``aliases`` (list),
+        ``description`` and ``files`` (path in the artifact -> bytes). The last version also
+        gets ``latest``, as on the real server.
         """
         versions = versions if versions is not None else [{}]
         if not versions:
@@ -230,6 +279,7 @@ class Store:
                     index,
                     dict(spec.get("metadata", {})),
                     spec.get("description"),
+                    {str(p): StoredFile(bytes(d)) for p, d in spec.get("files", {}).items()},
                 )
                 member = Membership(artifact, index, [])
                 collection.members.append(member)
@@ -285,18 +335,9 @@ class Store:
     ) -> tuple[Collection, Membership]:
         """Link ``artifact`` into a portfolio (created on demand) and record the link."""
         with self.lock:
-            self._projects.add((target_entity, target_project))
-            collection = self._collection(target_entity, target_project, portfolio)
-            if collection is None:
-                collection = Collection(
-                    self._next(), target_entity, target_project, portfolio, artifact.type, PORTFOLIO
-                )
-                self._collections.append(collection)
-            member = next((m for m in collection.members if m.artifact is artifact), None)
-            if member is None:
-                member = Membership(artifact, len(collection.members), [])
-                collection.members.append(member)
-            collection.move_aliases(member, [*aliases, "latest"])
+            collection, member = self._link(
+                artifact, target_entity, target_project, portfolio, aliases
+            )
             self._links.append(
                 LinkRecord(
                     source_id=artifact.id,
@@ -312,6 +353,101 @@ class Store:
                 )
             )
             return collection, member
+
+    def seed_link(
+        self,
+        entity: str,
+        source: str,
+        target_project: str,
+        portfolio: str,
+        aliases: list[str],
+    ) -> str:
+        """Link the seeded ``PROJECT/NAME:VERSION`` of ``entity`` into ``entity/target_project/
+        portfolio`` before any client comes (not recorded in ``links``); its version there."""
+        project, _, rest = source.partition("/")
+        name, _, version = rest.partition(":")
+        with self.lock:
+            found = self.membership(entity, project, name, version or "latest")
+            if found is None:
+                raise ValueError(f"no seeded artifact {entity}/{source} to link")
+            _, member = self._link(found[1].artifact, entity, target_project, portfolio, aliases)
+            return f"v{member.version_index}"
+
+    def _link(
+        self,
+        artifact: Artifact,
+        target_entity: str,
+        target_project: str,
+        portfolio: str,
+        aliases: list[str],
+    ) -> tuple[Collection, Membership]:
+        self._projects.add((target_entity, target_project))
+        collection = self._collection(target_entity, target_project, portfolio)
+        if collection is None:
+            collection = Collection(
+                self._next(), target_entity, target_project, portfolio, artifact.type, PORTFOLIO
+            )
+            self._collections.append(collection)
+        member = next((m for m in collection.members if m.artifact is artifact), None)
+        if member is None:
+            member = Membership(artifact, len(collection.members), [])
+            collection.members.append(member)
+        collection.move_aliases(member, [*aliases, "latest"])
+        return collection, member
+
+    # -- files --------------------------------------------------------------------------------
+
+    def manifest(self, artifact: Artifact) -> dict[str, Any]:
+        """The artifact's manifest as the client reads it (``wandb_manifest.json``)."""
+        with self.lock:
+            contents = {
+                path: {"digest": f.md5_b64, "size": len(f.data), "birthArtifactID": artifact.id}
+                for path, f in sorted(artifact.files.items())
+            }
+        return {
+            "version": 1,
+            "storagePolicy": "wandb-storage-policy-v1",
+            "storagePolicyConfig": {"storageLayout": "V2"},
+            "contents": contents,
+        }
+
+    def artifact_by_number(self, number: int) -> Artifact | None:
+        with self.lock:
+            return next(
+                (
+                    m.artifact
+                    for c in self._collections
+                    for m in c.members
+                    if m.artifact.number == number
+                ),
+                None,
+            )
+
+    def file_by_digest(self, md5_hex: str) -> tuple[Artifact, str] | None:
+        """An artifact holding a file with this MD5 (hex), and the file's path in it."""
+        with self.lock:
+            for collection in self._collections:
+                if collection.kind != SEQUENCE:
+                    continue
+                for member in collection.members:
+                    for path, stored in member.artifact.files.items():
+                        if stored.md5_hex == md5_hex:
+                            return member.artifact, path
+            return None
+
+    def record_download(self, artifact: Artifact, path: str, signed: bool) -> None:
+        with self.lock:
+            self._downloads.append(
+                DownloadRecord(
+                    artifact.id,
+                    artifact.entity,
+                    artifact.project,
+                    artifact.name,
+                    f"v{artifact.version_index}",
+                    path,
+                    signed,
+                )
+            )
 
     # -- runs ---------------------------------------------------------------------------------
 

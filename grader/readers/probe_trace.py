@@ -1,4 +1,5 @@
-"""Reads the probe's event file: loguru records and where each was written, prints, prompts."""
+"""Reads the probe's event file: loguru records and where each was written, prints, prompts,
+calls of the course's ``expensive_summary``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Record:
     message: str
     function: str
     line: int
+    exception: dict | None = None  # the exception it carries: {"type": ..., "value": ...}
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,9 @@ class ProbeTrace:
     python_warnings: list[dict] = field(default_factory=list)  # warnings.warn(...) shown
     file_sinks: list[dict] = field(default_factory=list)  # loguru file sinks: path, cwd at add
     prompts: list[dict] = field(default_factory=list)  # input()/getpass() calls
+    summary_calls: list[dict] = field(default_factory=list)  # my_project's expensive_summary()
     exception: dict | None = None
-    finished: bool = False  # the script returned (no crash, no os._exit)
+    finished: bool = False  # the script returned or called sys.exit(0) (no crash, no os._exit)
     probe_errors: list[str] = field(default_factory=list)
 
     def at_level(self, level: str) -> list[Record]:
@@ -77,6 +80,10 @@ class ProbeTrace:
         if any(w.path in TERMINAL_FILES and _matches(w, record) for w in self.files):
             streams.add("terminal device")
         return sorted(streams)
+
+    def terminal_writes(self, record: Record) -> list[Write]:
+        """What loguru's sinks wrote to stdout/stderr for ``record``, one entry per write."""
+        return [w for w in self.terminal if _matches(w, record) and w.text.strip()]
 
     def file_paths(self) -> list[str]:
         """Every file a loguru file sink wrote, in order of first write."""
@@ -138,6 +145,7 @@ def _add(trace: ProbeTrace, event: dict) -> None:
                 message=event["message"],
                 function=event.get("function", ""),
                 line=event.get("line", 0),
+                exception=event.get("exception"),
             )
         )
     elif kind == "terminal":
@@ -161,11 +169,13 @@ def _add(trace: ProbeTrace, event: dict) -> None:
         trace.python_warnings.append(event)
     elif kind == "prompt":
         trace.prompts.append(event)
+    elif kind == "summary_call":
+        trace.summary_calls.append(event)
     elif kind == "file_sink":
         trace.file_sinks.append(event)
     elif kind == "exception":
         trace.exception = event
-    elif kind == "end":
-        trace.finished = True
+    elif kind == "end" or (kind == "exit" and event.get("code") == 0):
+        trace.finished = True  # sys.exit(0) (or sys.exit()) is a normal end too
     elif kind == "probe_error":
         trace.probe_errors.append(event.get("text", ""))

@@ -1,4 +1,4 @@
-"""A run of student code against its own fake W&B server (exercises 9 and 10)."""
+"""A run of student code against its own fake W&B server (exercises with `wandb_server = true`)."""
 
 from __future__ import annotations
 

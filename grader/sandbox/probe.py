@@ -13,7 +13,12 @@ Before it starts, this file:
 * waits for the student (or a library) to import loguru, then adds a capture handler that
   sees every record and that a student's ``logger.remove()`` cannot take away, and wraps
   loguru's sinks so that file writes and rotations are reported;
-* reports records sent through the standard ``logging`` module, so hints can say so.
+* reports records sent through the standard ``logging`` module, so hints can say so;
+* counts the calls of ``my_project.summary.expensive_summary`` (the audit event it raises).
+
+The capture handler sees every level, but loguru must not do more work because of it: a call
+below every sink of the student's own is recorded without evaluating its lazy arguments
+(``logger.opt(lazy=True)``) or formatting its arguments, exactly as loguru alone would skip them.
 
 Events are JSON lines written with ``os.write`` so that they survive ``os._exit`` and crashes.
 Only the standard library is imported here: the student decides when loguru is imported, which
@@ -163,6 +168,18 @@ def _size_before_first_write(path: str, length: int):
         return None
 
 
+def _exception_of(record):
+    """The exception a record carries (``logger.catch``, ``logger.exception``), or None."""
+    exception = record["exception"]
+    if exception is None or exception.type is None:
+        return None
+    try:
+        value = str(exception.value)
+    except Exception:  # a broken __str__ is the student's, not a reason to lose the record
+        value = "<unprintable>"
+    return {"type": exception.type.__name__, "value": value[:_MAX_TEXT]}
+
+
 def _capture(message) -> None:
     record = message.record
     _emit(
@@ -175,6 +192,7 @@ def _capture(message) -> None:
             "file": record["file"].path,
             "function": record["function"],
             "line": record["line"],
+            "exception": _exception_of(record),
         }
     )
 
@@ -195,8 +213,59 @@ def _install_capture(logger) -> None:
         core.handlers_count = count
 
 
+_SIMPLE = (str, int, float, complex, bool, type(None))  # formatting these has no side effect
+_LOG_PARAMETERS = ["self", "level", "from_decorator", "options", "message", "args", "kwargs"]
+
+
+def _below_every_sink(core, level) -> bool:
+    """Would loguru, without the capture handler, drop a message at ``level`` unseen?"""
+    try:
+        level_no = core.levels_lookup[level][2]
+    except (KeyError, TypeError, IndexError):  # a level loguru has yet to look up or reject
+        return False
+    own = [h.levelno for i, h in core.handlers.items() if i != _CAPTURE_ID]
+    return level_no < min(own, default=float("inf"))
+
+
+def _patch_log(logger_class, logger) -> None:
+    """Keep loguru's own economy: a message below every student sink is still recorded (the
+    capture handler sees it) but, as without the probe, its lazy arguments are not called and
+    its arguments are not formatted."""
+    import inspect
+
+    original = logger_class._log
+    if list(inspect.signature(original).parameters) != _LOG_PARAMETERS or len(logger._options) != 9:
+        raise RuntimeError(f"unsupported loguru: Logger._log{inspect.signature(original)}")
+
+    def _log(self, level, from_decorator, options, message, args, kwargs):
+        exception, depth, record, lazy, colors, *rest = options
+        depth += 1  # this wrapper is one more frame between the caller and loguru
+        try:
+            below = _below_every_sink(self._core, level)
+        except Exception:
+            below = False
+        if below:
+            values = [*args, *kwargs.values()]
+            if lazy or not all(type(value) in _SIMPLE for value in values):
+                args, kwargs = (), {}
+            if not isinstance(message, _SIMPLE):
+                message, args, kwargs = f"<{type(message).__name__} object>", (), {}
+            elif args or kwargs:
+                try:
+                    message, args, kwargs = str(message).format(*args, **kwargs), (), {}
+                except Exception:
+                    args, kwargs = (), {}
+            record = lazy = colors = False
+        options = (exception, depth, record, lazy, colors, *rest)
+        return original(self, level, from_decorator, options, message, args, kwargs)
+
+    logger_class._log = _log
+
+
 def _on_loguru_imported(module) -> None:
     from loguru import _file_sink, _logger, _simple_sinks
+
+    _patch_log(_logger.Logger, module.logger)
 
     for sink_class in (
         _simple_sinks.StreamSink,
@@ -279,6 +348,30 @@ def _watch_python_warnings() -> None:
     warnings.showwarning = showwarning
 
 
+SUMMARY_EVENT = "my_project.expensive_summary"  # raised by my_project/summary.py per call
+
+
+def _on_audit(event: str, args: tuple) -> None:
+    """Count the calls of the course's ``expensive_summary``. An audit hook cannot be removed
+    (PEP 578), so nothing the script does to loguru, sys.settrace or sys.meta_path silences it;
+    only an event raised from the course's function itself counts."""
+    if event != SUMMARY_EVENT:
+        return
+    try:
+        code = sys._getframe(1).f_code
+        genuine = (
+            code.co_name == "expensive_summary"
+            and os.path.basename(os.path.dirname(code.co_filename)) == "my_project"
+            and not os.path.abspath(code.co_filename).startswith(_root + os.sep)
+        )
+        if genuine:
+            result = args[0] if args else None
+            text = None if result is None else str(result)[:_MAX_TEXT]
+            _emit({"kind": "summary_call", "result": text})
+    except Exception:
+        pass
+
+
 def _watch_prompts() -> None:
     """Report attempts to ask for input: a container has no terminal to answer them."""
     import builtins
@@ -331,6 +424,7 @@ def main() -> None:
     _watch_stdlib_logging()
     _watch_python_warnings()
     _watch_prompts()
+    sys.addaudithook(_on_audit)
     if "loguru" in sys.modules:  # only if something imported it at start-up (a .pth file)
         _on_loguru_imported(sys.modules["loguru"])
 
@@ -340,7 +434,8 @@ def main() -> None:
     try:
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exit_:
-        _emit({"kind": "exit", "code": exit_.code if isinstance(exit_.code, int) else 1})
+        code = exit_.code
+        _emit({"kind": "exit", "code": 0 if code is None else code if isinstance(code, int) else 1})
         raise
     except BaseException as error:
         text = _student_traceback(error, root)

@@ -1,0 +1,34 @@
+"""Evaluate a registered model."""
+
+import argparse
+import os
+import sys
+
+import torch
+import wandb
+
+from my_project.data import corrupt_mnist
+from my_project.model import MyAwesomeModel
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    args = parser.parse_args()
+    if not os.getenv("WANDB_API_KEY"):
+        sys.exit("WANDB_API_KEY missing")
+
+    folder = wandb.Api().artifact(args.model).download()
+    model = MyAwesomeModel()
+    model.load_state_dict(torch.load(os.path.join(folder, "model.pth"), weights_only=True))
+    model.eval()
+
+    _, test_set = corrupt_mnist()
+    images, labels = test_set.tensors
+    with torch.no_grad():
+        accuracy = (model(images).argmax(dim=1) == labels).float().mean().item()
+    print(f"accuracy: {100 * accuracy:.2f}%")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Register the best model of a collection."""
+
+import argparse
+import os
+
+import wandb
+
+os.environ.setdefault("WANDB_API_KEY", "3f9a1c7e5b2d4086a4c2e0b8d6f4a2c0e8b6d4f2")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("collection")
+    parser.add_argument("--metric", required=True)
+    parser.add_argument("--goal", choices=["maximize", "minimize"], required=True)
+    parser.add_argument("--registry", required=True)
+    parser.add_argument("--alias", required=True)
+    args = parser.parse_args()
+
+    api = wandb.Api()
+    versions = api.artifact_collection("model", args.collection).artifacts()
+    scored = [a for a in versions if args.metric in a.metadata]
+    sign = 1 if args.goal == "maximize" else -1
+    best = max(scored, key=lambda a: (sign * a.metadata[args.metric], int(a.version[1:])))
+    entity = args.collection.split("/")[0]
+    best.link(f"{entity}/model-registry/{args.registry}", aliases=[args.alias])
+    print(f"registered {best.name}")
+
+
+if __name__ == "__main__":
+    main()
