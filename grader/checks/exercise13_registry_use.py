@@ -26,7 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.checks.online_checks import require_no_secret_in_files
+from grader.checks.online_checks import (
+    require_key_only_from_environment,
+    require_no_secret_in_files,
+)
 from grader.fakewandb import MANIFEST, SEEDING_FAILED, FakeWandb
 from grader.judge.failure import fail
 from grader.running import OnlineRun, run_online
@@ -297,30 +300,9 @@ def _explain(runs: Runs, run: OnlineRun, wanted: Version, value: float) -> str:
 
 def check_key_from_environment(runs: Runs) -> None:
     keyless = runs.keyless
-    if keyless.trace.prompts:
-        prompt = keyless.trace.prompts[0]
-        fail(
-            "a clear error, not a question, when WANDB_API_KEY is not set",
-            f"the script asked for input with {prompt['function']}({prompt['prompt']!r})",
-            "scripts run by CI or other programs have nobody to answer a prompt",
-        )
-    if _downloaded(keyless):
-        fail(
-            "no download when WANDB_API_KEY is not set",
-            "the script downloaded the model without the key: it found credentials elsewhere",
-        )
-    if keyless.result.ok:
-        fail(
-            "a non-zero exit status when WANDB_API_KEY is not set",
-            "the script exited with code 0 without downloading anything",
-        )
-    if any(run.used_other_keys() for run in (*runs.by_alias.values(), keyless)):
-        fail(
-            "only the key from WANDB_API_KEY to be used",
-            "the server was sent another key than the one in WANDB_API_KEY",
-            "a key written into the script (or a .env file in the submission) overrides the "
-            "environment's",
-        )
+    every = (*runs.by_alias.values(), keyless)
+    downloaded = bool(_downloaded(keyless))
+    require_key_only_from_environment(keyless, every, downloaded, "download", "the model")
 
 
 def check_no_key_in_source(sandbox: Sandbox) -> None:

@@ -32,7 +32,11 @@ from typing import Any
 
 import pytest
 
-from grader.checks.online_checks import require_no_secret_in_files
+from grader.checks.online_checks import (
+    require_key_only_from_environment,
+    require_link,
+    require_no_secret_in_files,
+)
 from grader.fakewandb import FakeWandb, LinkRecord
 from grader.judge.failure import fail
 from grader.running import OnlineRun, run_online
@@ -185,28 +189,6 @@ def _table(versions: dict[str, dict[str, Any]], metric: str) -> str:
     return f"the collection's {metric} by version: " + ", ".join(cells)
 
 
-def _links(run: OnlineRun) -> list[LinkRecord]:
-    return run.server.store.links
-
-
-def _describe(link: LinkRecord) -> str:
-    return (
-        f"{link.source_entity}/{link.source_project}/{link.source_name}:{link.source_version} -> "
-        f"{link.target_entity}/{link.target_project}/{link.portfolio} aliases {list(link.aliases)}"
-    )
-
-
-def _require_link(run: OnlineRun) -> LinkRecord:
-    """The run's last link (the alias ends up on it)."""
-    links = _links(run)
-    if not links:
-        seen = "the server was asked to link nothing"
-        if run.used_other_keys():
-            seen += "; it refused a key other than WANDB_API_KEY's"
-        fail(f"`{_command(run)}` to link one version", seen + "\n" + run.crash_report())
-    return links[-1]
-
-
 def _why_not(versions: dict[str, dict[str, Any]], linked: str, plan: Plan) -> str:
     """What the wrong pick most likely came from."""
     meta = versions.get(linked, {})
@@ -249,7 +231,7 @@ def _why_not(versions: dict[str, dict[str, Any]], linked: str, plan: Plan) -> st
 def _judge_pick(
     run: OnlineRun, plan: Plan
 ) -> tuple[LinkRecord, dict[str, dict[str, Any]], list[str]]:
-    link = _require_link(run)
+    link = require_link(run, _command(run), "one version")
     versions = held(run)
     return link, versions, best_versions(versions, plan)
 
@@ -309,8 +291,8 @@ def check_ties_to_newest(runs: dict[str, OnlineRun]) -> None:
 def check_links_one_version(runs: dict[str, OnlineRun]) -> None:
     for name in ("maximize", "minimize"):
         run = runs[name]
-        links = _links(run)
-        _require_link(run)
+        links = run.server.store.links
+        require_link(run, _command(run), "one version")
         if len(links) > 1:
             order = ", then ".join(link.source_version for link in links)
             fail(
@@ -324,13 +306,13 @@ def check_links_one_version(runs: dict[str, OnlineRun]) -> None:
 def check_target_and_alias(runs: dict[str, OnlineRun]) -> None:
     for name, plan in (("maximize", MAXIMIZE), ("minimize", MINIMIZE)):
         run = runs[name]
-        link = _require_link(run)
+        link = require_link(run, _command(run), "one version")
         target = (link.target_entity, link.target_project, link.portfolio)
         wanted = (ENTITY, "model-registry", plan.registry)
         if target != wanted:
             fail(
                 f"a link into {'/'.join(wanted)} for `--registry {plan.registry}`",
-                _describe(link),
+                str(link),
                 "student-personal is the key owner's default entity: the registry belongs to "
                 "the collection's entity, taken from its path"
                 if link.target_entity == "student-personal"
@@ -345,30 +327,8 @@ def check_target_and_alias(runs: dict[str, OnlineRun]) -> None:
 
 def check_key_from_environment(runs: dict[str, OnlineRun]) -> None:
     keyless = runs["no key"]
-    if keyless.trace.prompts:
-        prompt = keyless.trace.prompts[0]
-        fail(
-            "a clear error, not a question, when WANDB_API_KEY is not set",
-            f"the script asked for input with {prompt['function']}({prompt['prompt']!r})",
-            "scripts run by CI or other programs have nobody to answer a prompt",
-        )
-    if _links(keyless):
-        fail(
-            "no link when WANDB_API_KEY is not set",
-            "the script linked a version without the key: it found credentials elsewhere",
-        )
-    if keyless.result.ok:
-        fail(
-            "a non-zero exit status when WANDB_API_KEY is not set",
-            "the script exited with code 0 without linking anything",
-        )
-    if any(run.used_other_keys() for run in runs.values()):
-        fail(
-            "only the key from WANDB_API_KEY to be used",
-            "the server was sent another key than the one in WANDB_API_KEY",
-            "a key written into the script (or a .env file in the submission) overrides the "
-            "environment's",
-        )
+    linked = bool(keyless.server.store.links)
+    require_key_only_from_environment(keyless, runs.values(), linked, "link", "a version")
 
 
 def check_no_key_in_source(sandbox) -> None:

@@ -12,8 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grader.checks.online_checks import require_no_secret_in_files
-from grader.fakewandb import FakeWandb, LinkRecord
+from grader.checks.online_checks import (
+    require_key_only_from_environment,
+    require_link,
+    require_no_secret_in_files,
+)
+from grader.fakewandb import FakeWandb
 from grader.judge.failure import fail
 from grader.running import OnlineRun, run_online
 
@@ -53,28 +57,6 @@ def _command(run: OnlineRun) -> str:
     return f"python {SCRIPT} {' '.join(run.result.command[4:])}"
 
 
-def _links(run: OnlineRun) -> list[LinkRecord]:
-    return run.server.store.links
-
-
-def _describe(link: LinkRecord) -> str:
-    return (
-        f"{link.source_entity}/{link.source_project}/{link.source_name}:{link.source_version} -> "
-        f"{link.target_entity}/{link.target_project}/{link.portfolio} "
-        f"aliases {list(link.aliases)}"
-    )
-
-
-def _require_link(run: OnlineRun) -> LinkRecord:
-    links = _links(run)
-    if not links:
-        seen = "the server was asked to link nothing"
-        if run.used_other_keys():
-            seen += "; it refused a key other than WANDB_API_KEY's"
-        fail(f"`{_command(run)}` to link the artifact", seen + "\n" + run.crash_report())
-    return links[-1]
-
-
 def check_runs_cleanly(runs: dict[str, OnlineRun]) -> None:
     for name in ("aliases", "default"):
         run = runs[name]
@@ -83,13 +65,13 @@ def check_runs_cleanly(runs: dict[str, OnlineRun]) -> None:
 
 
 def check_links_requested_version(runs: dict[str, OnlineRun]) -> None:
-    link = _require_link(runs["aliases"])
+    link = require_link(runs["aliases"], _command(runs["aliases"]), "the artifact")
     wanted = (ENTITY, PROJECT, ARTIFACT, VERSION)
     seen = (link.source_entity, link.source_project, link.source_name, link.source_version)
     if seen != wanted:
         fail(
             f"the link to come from {SOURCE}, the version given on the command line",
-            _describe(link),
+            str(link),
             "v2 is what `latest` points at: the version from the command line was replaced"
             if link.source_version == "v2"
             else "",
@@ -97,12 +79,12 @@ def check_links_requested_version(runs: dict[str, OnlineRun]) -> None:
 
 
 def check_target_registry(runs: dict[str, OnlineRun]) -> None:
-    link = _require_link(runs["aliases"])
+    link = require_link(runs["aliases"], _command(runs["aliases"]), "the artifact")
     target = (link.target_entity, link.target_project, link.portfolio)
     if target != (ENTITY, "model-registry", REGISTRY):
         fail(
             f"a link into {ENTITY}/model-registry/{REGISTRY}",
-            _describe(link),
+            str(link),
             "student-personal is the key owner's default entity: the registry belongs to the "
             "artifact's entity, taken from the artifact path"
             if link.target_entity == "student-personal"
@@ -111,13 +93,13 @@ def check_target_registry(runs: dict[str, OnlineRun]) -> None:
 
 
 def check_aliases_passed(runs: dict[str, OnlineRun]) -> None:
-    given = _require_link(runs["aliases"])
+    given = require_link(runs["aliases"], _command(runs["aliases"]), "the artifact")
     if not set(ALIASES) <= set(given.aliases) <= {*ALIASES, "latest"}:
         fail(
             f"aliases {list(ALIASES)} for `--alias best --alias staging`",
             f"aliases {list(given.aliases)}",
         )
-    default = _require_link(runs["default"])
+    default = require_link(runs["default"], _command(runs["default"]), "the artifact")
     if not set(default.aliases) <= {"latest"}:
         fail(
             "the alias latest when no --alias is given",
@@ -127,30 +109,8 @@ def check_aliases_passed(runs: dict[str, OnlineRun]) -> None:
 
 def check_key_from_environment(runs: dict[str, OnlineRun]) -> None:
     keyless = runs["no key"]
-    if keyless.trace.prompts:
-        prompt = keyless.trace.prompts[0]
-        fail(
-            "a clear error, not a question, when WANDB_API_KEY is not set",
-            f"the script asked for input with {prompt['function']}({prompt['prompt']!r})",
-            "scripts run by CI or other programs have nobody to answer a prompt",
-        )
-    if _links(keyless):
-        fail(
-            "no link when WANDB_API_KEY is not set",
-            "the script linked the artifact without the key: it found credentials elsewhere",
-        )
-    if keyless.result.ok:
-        fail(
-            "a non-zero exit status when WANDB_API_KEY is not set",
-            "the script exited with code 0 without linking anything",
-        )
-    if any(run.used_other_keys() for run in runs.values()):
-        fail(
-            "only the key from WANDB_API_KEY to be used",
-            "the server was sent another key than the one in WANDB_API_KEY",
-            "a key written into the script (or a .env file in the submission) overrides the "
-            "environment's",
-        )
+    linked = bool(keyless.server.store.links)
+    require_key_only_from_environment(keyless, runs.values(), linked, "link", "the artifact")
 
 
 def check_no_key_in_source(sandbox) -> None:

@@ -70,6 +70,11 @@ class LinkRecord:
     aliases: tuple[str, ...]  # as the client sent them
     target_version: str  # the version the link got inside the portfolio
 
+    def __str__(self) -> str:
+        source = f"{self.source_entity}/{self.source_project}/{self.source_name}"
+        target = f"{self.target_entity}/{self.target_project}/{self.portfolio}"
+        return f"{source}:{self.source_version} -> {target} aliases {list(self.aliases)}"
+
 
 @dataclass(frozen=True)
 class DownloadRecord:
