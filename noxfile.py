@@ -22,23 +22,45 @@ nox.options.default_venv_backend = "virtualenv"  # pip honours the local torch w
 ROOT = Path(__file__).parent
 
 
-def course_packages() -> list[str]:
+def course_packages(config: Path | None = None) -> list[str]:
     """What student code may import, from the course file's [environment] (GRADER_CONFIG or
-    configs/course.toml): installed with the course environment."""
-    config = Path(os.environ.get("GRADER_CONFIG") or ROOT / "configs" / "course.toml")
-    try:
-        environment = tomllib.loads(config.read_text(encoding="utf-8")).get("environment", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return []  # the grader itself reports an unreadable course file, in one line
-    packages = environment.get("packages", []) if isinstance(environment, dict) else []
-    return [package for package in packages if isinstance(package, str)]
+    configs/course.toml) and those of the course files it extends: installed with the course
+    environment."""
+    config = config or Path(os.environ.get("GRADER_CONFIG") or ROOT / "configs" / "course.toml")
+    packages: list[str] = []
+    seen: set[Path] = set()
+    while config.resolve() not in seen:
+        seen.add(config.resolve())
+        try:
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            break  # the grader itself reports an unreadable course file, in one line
+        environment = data.get("environment", {})
+        listed = environment.get("packages", []) if isinstance(environment, dict) else []
+        packages = [p for p in listed if isinstance(p, str) and p not in packages] + packages
+        course = data.get("course")
+        extends = course.get("extends") if isinstance(course, dict) else None
+        if not isinstance(extends, str) or not extends:
+            break
+        config = config.parent / extends
+    return packages
 
 
-def _install(session: nox.Session, extras: str = "", *pins: str) -> None:
+def shipped_packages() -> list[str]:
+    """Every shipped course's packages: the test suite grades all of their exercises."""
+    found: list[str] = []
+    for config in sorted((ROOT / "configs").glob("course*.toml")):
+        found += [p for p in course_packages(config) if p not in found]
+    return found
+
+
+def _install(
+    session: nox.Session, extras: str = "", *pins: str, packages: list[str] | None = None
+) -> None:
     """`pip install -e .[extras]` plus the course's packages, once per change of
     pyproject.toml, constraints.txt, the course's package list or pins."""
     target = f".[{extras}]" if extras else "."
-    packages = course_packages()
+    packages = course_packages() if packages is None else packages
     stamp = Path(session.virtualenv.location) / ".installed"
     inputs = (ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes()
     key = hashlib.sha256(inputs + " ".join((target, *pins, *packages)).encode()).hexdigest()
@@ -60,10 +82,19 @@ def _run_module(session: nox.Session, module: str, *args: str) -> None:
     usage errors, so the command is started directly and its status passed on.
     """
     _install(session)
+    if _install_only(session):
+        return
     session.log(f"python -m {module} " + " ".join(args))
     code = subprocess.call([str(Path(session.bin) / "python"), "-m", module, *args])
     if code:
         sys.exit(code)
+
+
+def _install_only(session: nox.Session) -> bool:
+    """`nox --install-only` (CI caches the environment first): nox skips `session.run` by
+    itself, but not the direct call above. nox has no public flag for it."""
+    config = getattr(getattr(session, "_runner", None), "global_config", None)
+    return bool(getattr(config, "install_only", False))
 
 
 @nox.session
@@ -81,7 +112,7 @@ def solutions(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The harness's own test suite: the grader is proven right, not just runnable."""
-    _install(session, "test")
+    _install(session, "test", packages=shipped_packages())
     session.run("python", "-m", "pytest", "-n", "2", "--durations=15", *session.posargs)
 
 
@@ -98,6 +129,7 @@ def compat(session: nox.Session, wandb: str) -> None:
         "exercise7",
         "exercise9",
         "exercise10",
+        "exercise12",
         "exercise13",
         "exercise14",
     ):
@@ -135,3 +167,12 @@ def sweep(session: nox.Session) -> None:
     """Run a sweep locally, offline: `nox -s sweep -- exercise8 --runs N [--submission DIR]
     [--seed S] [--plot FILE]`; prints a table best first and saves a plot."""
     _run_module(session, "grader.sweep", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def gradescope(session: nox.Session) -> None:
+    """Build Gradescope's autograder.zip: `nox -s gradescope [-- --exercises exercise3 exercise5
+    --output FILE]` (default: every exercise, dist/autograder.zip). It only reads and zips the
+    checkout, so it needs no environment of its own (see platforms/gradescope/)."""
+    build = ROOT / "platforms" / "gradescope" / "build.py"
+    session.run(sys.executable, str(build), *session.posargs)

@@ -4,6 +4,11 @@ Each student's grading runs as its own ``python -m grader`` process with a time 
 submission that hangs, crashes or is malformed costs only its own row. ``--shard i/n`` grades
 every n-th student (for a CI matrix) and ``merge_gradebooks`` joins the shards' CSV files into
 exactly the CSV an unsharded run writes.
+
+``gradebook_format="canvas"`` writes Canvas's gradebook import file instead, matched to the
+students through a roster (``grader/report/gradebook.py`` has the format and the matching
+rule). It needs the whole class at once, so shards are graded in the plain format and
+``merge_gradebooks(..., gradebook_format="canvas", roster=...)`` turns them into one Canvas file.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import Course, Exercise, UsageError
+from .course import Course, Exercise, UsageError, load_course
+from .report.gradebook import CanvasReport, Roster, assignment_names, read_roster, write_canvas
 from .sandbox.reaper import kill_group, kill_marked
 from .submission import Submission
 
 BATCH_MARKER = "GRADER_BATCH_ID"  # passed on to student processes, to find them after a kill
 _OVERHEAD_S = 60  # a grading's own start-up (interpreter, pytest), beyond its runs
 _PER_EXERCISE_S = 10  # loading an exercise's checks and reading what its runs wrote
+GRADEBOOK_FORMATS = ("csv", "canvas")
 
 
 @dataclass
@@ -146,6 +153,29 @@ def write_gradebook(path: Path, rows: list[Row], exercises: list[Exercise]) -> N
             writer.writerow([row.student, row.status, *scores, f"{row.total():g}", f"{maximum:g}"])
 
 
+def _gradebook_options(
+    gradebook_format: str, roster: Path | None, exercises: list[Exercise]
+) -> Roster | None:
+    """Check the format's options before any grading starts; the roster, read, for canvas."""
+    if gradebook_format not in GRADEBOOK_FORMATS:
+        known = ", ".join(GRADEBOOK_FORMATS)
+        raise UsageError(f"unknown gradebook format {gradebook_format!r} (known: {known})")
+    if gradebook_format == "csv":
+        if roster is not None:
+            raise UsageError("--roster is read only with --gradebook-format canvas")
+        return None
+    if roster is None:
+        raise UsageError("--gradebook-format canvas needs --roster CSV (exported from Canvas)")
+    read = read_roster(roster)
+    assignment_names(exercises, read)  # a title Canvas would misread stops us now, not later
+    return read
+
+
+def _tell(report: CanvasReport) -> None:
+    for line in report.lines():
+        print(line, file=sys.stderr)
+
+
 def run_batch(
     course: Course,
     exercises: list[Exercise],
@@ -155,8 +185,19 @@ def run_batch(
     jobs: int | None = None,
     config: Path | None = None,
     isolation: str = "namespaces",
+    gradebook_format: str = "csv",
+    roster: Path | None = None,
 ) -> list[Row]:
-    """Grade every student folder of ``batch_dir``; writes the gradebook and the results."""
+    """Grade every student folder of ``batch_dir``; writes the gradebook and the results.
+
+    ``gradebook_format`` is ``csv`` (the plain gradebook) or ``canvas`` (Canvas's import file,
+    which needs ``roster``, and lists what it could not match beside it, and on stderr)."""
+    read = _gradebook_options(gradebook_format, roster, exercises)
+    if read is not None and shard[1] > 1:
+        raise UsageError(
+            "--gradebook-format canvas needs the whole class: grade the shards in the plain "
+            "format, then --merge them with --gradebook-format canvas --roster CSV"
+        )
     folders = students(batch_dir, shard)
     results_dir = gradebook.parent / f"{gradebook.stem}-results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -170,29 +211,85 @@ def run_batch(
         for future in as_completed(futures):
             rows.append(future.result())
             progress.step(rows[-1])
-    write_gradebook(gradebook, rows, exercises)
+    if read is None:
+        write_gradebook(gradebook, rows, exercises)
+    else:
+        _tell(write_canvas(gradebook, rows, exercises, read))
     return rows
 
 
-def merge_gradebooks(parts: list[Path], target: Path) -> int:
-    """Join shard gradebooks (same columns) into one, sorted by student; returns the rows."""
+def _read_part(part: Path) -> list[list[str]]:
+    try:
+        with part.open(newline="", encoding="utf-8") as handle:
+            table = list(csv.reader(handle))
+    except OSError as error:
+        raise UsageError(f"cannot read {part}: {error.strerror}") from None
+    if not table:
+        raise UsageError(f"{part} is empty")
+    if table[0][:2] == ["Student", "ID"]:
+        raise UsageError(
+            f"{part} is a Canvas import file, which does not merge: merge the shards' plain "
+            "gradebooks (add --gradebook-format canvas --roster CSV to the merge for Canvas)"
+        )
+    return table
+
+
+def _plain_exercises(part: Path, columns: list[str], course: Course) -> list[Exercise]:
+    """The exercises of a plain gradebook's header (student, status, <exercises>, total, max)."""
+    if columns[:2] != ["student", "status"] or columns[-2:] != ["total", "max_total"]:
+        raise UsageError(f"{part} is not a gradebook written by --batch")
+    try:
+        return [course.exercise(name) for name in columns[2:-2]]
+    except KeyError as error:
+        raise UsageError(f"{part} has a column for {error.args[0]}, not in the course") from None
+
+
+def merge_gradebooks(
+    parts: list[Path],
+    target: Path,
+    gradebook_format: str = "csv",
+    roster: Path | None = None,
+    course: Course | None = None,
+) -> int:
+    """Join shard gradebooks (same columns) into one, sorted by student; returns the rows.
+
+    The shards are plain gradebooks; ``gradebook_format="canvas"`` writes the joined class as
+    Canvas's import file instead (``roster`` needed; ``course``, default the course file, gives
+    the exercises' titles and points)."""
+    if gradebook_format not in GRADEBOOK_FORMATS or (gradebook_format == "csv" and roster):
+        _gradebook_options(gradebook_format, roster, [])  # raises the usage error
     columns: list[str] | None = None
     rows: list[list[str]] = []
     for part in parts:
-        try:
-            with part.open(newline="", encoding="utf-8") as handle:
-                table = list(csv.reader(handle))
-        except OSError as error:
-            raise UsageError(f"cannot read {part}: {error.strerror}") from None
-        if not table:
-            raise UsageError(f"{part} is empty")
+        table = _read_part(part)
         if columns is not None and table[0] != columns:
             raise UsageError(f"{part} has other columns than {parts[0]}")
         columns = table[0]
         rows.extend(table[1:])
+    if gradebook_format == "canvas":
+        exercises = _plain_exercises(parts[0], columns or [], course or load_course())
+        read = _gradebook_options(gradebook_format, roster, exercises)
+        assert read is not None
+        graded = []
+        for row in rows:
+            if len(row) != len(columns or []):
+                raise UsageError(
+                    f"a row of the shards has {len(row)} cells, not {len(columns or [])}"
+                )
+            scores = {e.name: _number(row[2 + i], row[0]) for i, e in enumerate(exercises)}
+            graded.append(Row(row[0], row[1], scores))
+        _tell(write_canvas(target, graded, exercises, read))
+        return len(rows)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns or [])
         writer.writerows(sorted(rows, key=lambda row: row[0]))
     return len(rows)
+
+
+def _number(text: str, student: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"the shards give {student} the score {text!r}, not a number") from None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .course import Course, Exercise, UsageError, load_course
+from .results import GradeReport
 from .sandbox.isolation import MODES, IsolationUnavailable, choose, current
 from .submission import Submission
 
@@ -52,6 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_submission_argument(parser)
     parser.add_argument("--json", type=Path, metavar="FILE", help="write Gradescope results.json")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
+    parser.add_argument(
+        "--classroom", type=Path, metavar="FILE", help="write GitHub Classroom's result JSON"
+    )
+    parser.add_argument(
+        "--github-output",
+        metavar="KEY",
+        help="append KEY=<base64 of the Classroom JSON> to $GITHUB_OUTPUT (a Classroom step)",
+    )
+    parser.add_argument("--exercism", type=Path, metavar="FILE", help="write Exercism's results v3")
+    parser.add_argument(
+        "--prairielearn",
+        type=Path,
+        metavar="FILE",
+        help="write PrairieLearn's external-grader results.json",
+    )
     parser.add_argument("--config", type=Path, metavar="FILE", help="course configuration TOML")
     parser.add_argument("--no-color", action="store_true", help="plain text output")
     parser.add_argument(
@@ -76,6 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path("grades.csv"),
         metavar="CSV",
         help="gradebook to write (default: grades.csv; results JSON go beside it)",
+    )
+    batch.add_argument(
+        "--gradebook-format",
+        choices=("csv", "canvas"),
+        default="csv",
+        help="csv (status, scores, total per student; the default) or canvas (Canvas's "
+        "gradebook import, students matched through --roster)",
+    )
+    batch.add_argument(
+        "--roster",
+        type=Path,
+        metavar="CSV",
+        help="the class roster exported from Canvas (Student, ID, SIS User ID, SIS Login ID)",
     )
     batch.add_argument(
         "--shard", metavar="I/N", help="grade only every N-th student, from the I-th"
@@ -116,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             choose(args.isolation)
     except (UsageError, IsolationUnavailable) as error:
         print(f"grade: error: {error}", file=sys.stderr)
+        if "args" in locals():
+            _write_reports(args, _failure_report(args.exercises, str(error)))
         return EXIT_USAGE
     if args.watch:
         from .watch import watch
@@ -127,17 +158,64 @@ def main(argv: list[str] | None = None) -> int:
 def _grade(args: argparse.Namespace, submission: Submission, exercises: list[Exercise]) -> int:
     early = _start_early(submission, exercises)
     from .judge import grade
-    from .report import append_step_summary, print_report, use_colour, write_gradescope, write_junit
+    from .report import append_step_summary, print_report, use_colour
 
-    report = grade(submission, exercises, args.jobs, early)
+    try:
+        report = grade(submission, exercises, args.jobs, early)
+    except Exception as error:
+        # A platform reading the results must still get one: the grader's failure, said so.
+        _write_reports(args, _failure_report(exercises, f"the grader itself failed: {error!r}"))
+        raise
     report.isolation = current().describe()
     print_report(report, sys.stdout, colour=not args.no_color and use_colour(sys.stdout))
-    for path, writer in ((args.json, write_gradescope), (args.junit, write_junit)):
+    _write_reports(args, report)
+    append_step_summary(report)
+    return EXIT_FULL_MARKS if report.full_marks else EXIT_FAILED
+
+
+def _write_reports(args: argparse.Namespace, report: GradeReport) -> None:
+    """Every results file asked for, each saying what graded it (grader, commit, course file)."""
+    from . import report as formats
+    from .provenance import describe
+
+    report.provenance = describe(getattr(args, "config", None))
+    writers = (
+        (getattr(args, "json", None), formats.write_gradescope),
+        (getattr(args, "junit", None), formats.write_junit),
+        (getattr(args, "classroom", None), formats.write_classroom),
+        (getattr(args, "exercism", None), formats.write_exercism),
+        (getattr(args, "prairielearn", None), formats.write_prairielearn),
+    )
+    for path, writer in writers:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer(report, path)
-    append_step_summary(report)
-    return EXIT_FULL_MARKS if report.full_marks else EXIT_FAILED
+    key = getattr(args, "github_output", None)
+    if key:
+        line = formats.classroom_output_line(report).replace("result=", f"{key}=", 1)
+        target = os.environ.get("GITHUB_OUTPUT")
+        if target:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        else:
+            print(line)
+
+
+def _failure_report(exercises: list[Exercise] | list[str], reason: str) -> GradeReport:
+    """One errored check per exercise asked for, whose feedback is ``reason``."""
+    from .results import CheckResult, ExerciseResult
+
+    names = [getattr(e, "name", e) for e in exercises] or ["grading"]
+    checks = {
+        name: CheckResult(
+            name, "graded", "the submission could be graded", 0.0, "error", seen=reason
+        )
+        for name in names
+    }
+    return GradeReport(
+        submission="",
+        exercises=[ExerciseResult(name, name, [checks[name]]) for name in names],
+    )
 
 
 def _default_isolation() -> str:
@@ -167,6 +245,8 @@ def _batch(args: argparse.Namespace, course: Course, exercises: list[Exercise]) 
         args.jobs,
         args.config,
         args.isolation,
+        gradebook_format=args.gradebook_format,
+        roster=args.roster,
     )
     counts: dict[str, int] = {}
     for row in rows:
@@ -179,7 +259,8 @@ def _batch(args: argparse.Namespace, course: Course, exercises: list[Exercise]) 
 def _merge(args: argparse.Namespace) -> int:
     from .batch import merge_gradebooks
 
-    count = merge_gradebooks(args.merge, args.gradebook)
+    course = load_course(args.config) if args.gradebook_format == "canvas" else None
+    count = merge_gradebooks(args.merge, args.gradebook, args.gradebook_format, args.roster, course)
     print(f"{count} rows from {len(args.merge)} gradebooks written to {args.gradebook}")
     return EXIT_FULL_MARKS
 

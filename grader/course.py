@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .readers.values import did_you_mean
+from .results import VISIBILITIES
 from .sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,7 @@ class CheckSpec:
     title: str
     points: float
     hint: str
+    visibility: str = "visible"  # who sees its result on Gradescope: one of VISIBILITIES
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Exercise:
     wandb_server: bool  # it runs against the fake W&B server (a bare run by hand needs one)
     limits: Limits
     checks: tuple[CheckSpec, ...]
+    tools: tuple[str, ...] = ()  # what it teaches (loguru, hydra, wandb, docker): report tags
 
     @property
     def script(self) -> str:
@@ -75,8 +78,17 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Course:
-    exercises: tuple[Exercise, ...]
+    exercises: tuple[Exercise, ...]  # every exercise the course knows (its own and inherited)
     packages: tuple[str, ...] = ()  # requirements student code may import ([environment])
+    graded: tuple[str, ...] = ()  # what is graded when no exercise is named ([course].grade)
+    path: Path | None = None  # the course file
+
+    @property
+    def default(self) -> tuple[Exercise, ...]:
+        """The exercises graded when none is named: ``[course] grade``, else every one."""
+        if not self.graded:
+            return self.exercises
+        return tuple(e for e in self.exercises if e.name in self.graded)
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:
@@ -85,9 +97,10 @@ class Course:
         raise KeyError(name)
 
     def resolve(self, names: list[str]) -> list[Exercise]:
-        """Exercises named ``exerciseN``, ``N``, their slug or their folder name; none = all."""
+        """Exercises named ``exerciseN``, ``N``, their slug or their folder name; none = the
+        course's default (``[course] grade``, else all)."""
         if not names:
-            return list(self.exercises)
+            return list(self.default)
         chosen: list[Exercise] = []
         for name in names:
             match = self._find(name.strip().rstrip("/"))
@@ -129,15 +142,22 @@ _EXERCISE_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "start_early": (bool, False),
     "wandb_server": (bool, False),
     "limits": (dict, {}),
+    "tools": (list, []),
     "checks": (dict, _REQUIRED),
 }
 _ENVIRONMENT_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "packages": (list, []),
 }
+_COURSE_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "extends": (str, ""),  # another course file (relative to this one) whose exercises it has
+    "grade": (list, []),  # the exercises graded when none is named; [] = every one
+}
+_TOP_TABLES = ("limits", "environment", "course")
 _CHECK_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "points": ((int, float), _REQUIRED),
     "title": (str, _REQUIRED),
     "hint": (str, _REQUIRED),
+    "visibility": (str, "visible"),
 }
 
 
@@ -187,7 +207,7 @@ def _exercise(name: str, number: int, slug: str, table: Any, defaults: dict) -> 
         entry["limits"], {k: (t, None) for k, (t, _) in _LIMIT_KEYS.items()}, f"[{name}].limits"
     )
     checks = tuple(
-        CheckSpec(id=check_id, **_take(spec, _CHECK_KEYS, f"[{name}.checks.{check_id}]"))
+        _check(check_id, spec, f"[{name}.checks.{check_id}]")
         for check_id, spec in entry["checks"].items()
     )
     if not checks:
@@ -210,12 +230,47 @@ def _exercise(name: str, number: int, slug: str, table: Any, defaults: dict) -> 
         wandb_server=entry["wandb_server"],
         limits=_limits(defaults, {k: v for k, v in overrides.items() if v is not None}),
         checks=checks,
+        tools=_strings(entry["tools"], f"[{name}].tools") if entry["tools"] else (),
     )
+
+
+def _check(check_id: str, table: Any, where: str) -> CheckSpec:
+    values = _take(table, _CHECK_KEYS, where)
+    visibility = values["visibility"]
+    if visibility not in VISIBILITIES:
+        guess = did_you_mean(visibility, VISIBILITIES)
+        known = f"did you mean {guess!r}?" if guess else "one of " + ", ".join(VISIBILITIES)
+        raise UsageError(f"{where}: 'visibility' {visibility!r} is not Gradescope's ({known})")
+    return CheckSpec(id=check_id, **values)
+
+
+def shipped_course_files(root: Path = ROOT) -> list[Path]:
+    """The course files a project ships: ``configs/course.toml`` first, then the others."""
+    main = root / "configs" / "course.toml"
+    others = sorted(p for p in (root / "configs").glob("course*.toml") if p != main)
+    return [main, *others] if main.is_file() else others
+
+
+def shipped_exercises(root: Path = ROOT) -> list[tuple[Exercise, Path]]:
+    """Every exercise of every shipped course file, once, with the first file that has it."""
+    found: dict[str, tuple[Exercise, Path]] = {}
+    for path in shipped_course_files(root):
+        for exercise in load_course(path).exercises:
+            found.setdefault(exercise.name, (exercise, path))
+    return sorted(found.values(), key=lambda pair: pair[0].number)
 
 
 def load_course(config: Path | None = None) -> Course:
     """Read the course file (``GRADER_CONFIG`` or ``configs/course.toml`` of this project)."""
     path = Path(config or os.environ.get("GRADER_CONFIG") or ROOT / "configs" / "course.toml")
+    return _load(path, ())
+
+
+def _load(path: Path, seen: tuple[Path, ...]) -> Course:
+    """One course file; ``seen`` are the files extending it (a circle is an error)."""
+    if path.resolve() in seen:
+        chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
+        raise UsageError(f"course files extend each other in a circle: {chain}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -223,6 +278,7 @@ def load_course(config: Path | None = None) -> Course:
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path} is not valid TOML: {error}") from None
     try:
+        course = _take(data.get("course", {}), _COURSE_KEYS, "[course]")
         defaults = _take(data.get("limits", {}), _LIMIT_KEYS, "[limits]")
         environment = _take(data.get("environment", {}), _ENVIRONMENT_KEYS, "[environment]")
         packages = environment["packages"]
@@ -230,13 +286,30 @@ def load_course(config: Path | None = None) -> Course:
             packages = _strings(packages, "[environment].packages")
         exercises = []
         for name, table in data.items():
-            if name in ("limits", "environment"):
+            if name in _TOP_TABLES:
                 continue
             match = _NAME.match(name)
             if not match:
-                raise UsageError(f"[{name}]: not an exercise (exercise<N>_<slug>) and not [limits]")
+                raise UsageError(
+                    f"[{name}]: not an exercise (exercise<N>_<slug>), [course], [limits] or "
+                    "[environment]"
+                )
             exercises.append(_exercise(name, int(match.group(1)), match.group(2), table, defaults))
     except UsageError as error:
         raise UsageError(f"{path}: {error}") from None
+    inherited = Course(())
+    if course["extends"]:
+        inherited = _load(path.parent / course["extends"], (*seen, path.resolve()))
+    own = {e.name for e in exercises}
+    exercises += [e for e in inherited.exercises if e.name not in own]  # own entries win
     exercises.sort(key=lambda e: e.number)
-    return Course(exercises=tuple(exercises), packages=tuple(packages))
+    packages = tuple(dict.fromkeys((*inherited.packages, *packages)))
+    result = Course(exercises=tuple(exercises), packages=packages, path=path)
+    if course["grade"]:
+        try:
+            names = [str(name) for name in course["grade"]]
+            graded = tuple(e.name for e in result.resolve(names))
+        except UsageError as error:
+            raise UsageError(f"{path}: [course].grade: {error}") from None
+        result = Course(result.exercises, packages, graded, path)
+    return result

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+# Who may see a check's result on Gradescope (its autograder specification's values).
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 @dataclass
@@ -16,10 +20,21 @@ class CheckResult:
     seen: str = ""
     hint: str = ""
     detail: str = ""  # a diagnosis of this submission's specific mistake, when one is known
+    visibility: str = "visible"  # the course entry's: who sees it on Gradescope (VISIBILITIES)
+    # Pictures the run produced that show the result (PNG files, or their bytes), for the
+    # reports that can show them (PrairieLearn's); a check fills it, none by default.
+    images: list[Path | bytes] = field(default_factory=list)
+    # Part of the marks for a check that did not pass ("failed") but got some of it right;
+    # None: all or nothing, as the status says.
+    partial: float | None = None
 
     @property
     def points(self) -> float:
-        return self.max_points if self.status == "passed" else 0.0
+        if self.status == "passed":
+            return self.max_points
+        if self.status == "failed" and self.partial is not None:
+            return min(max(self.partial, 0.0), self.max_points)
+        return 0.0
 
     @property
     def counted_max(self) -> float:
@@ -60,6 +75,8 @@ class ExerciseResult:
     checks: list[CheckResult] = field(default_factory=list)
     duration: float = 0.0
     runs: int = 0  # runs of student code the grading made (the course entry says how many)
+    tools: tuple[str, ...] = ()  # what it teaches (loguru, hydra, wandb, docker): the entry's
+    missing: str = ""  # why it could not be graded: its folder is not in the submission
 
     @property
     def score(self) -> float:
@@ -83,6 +100,8 @@ class GradeReport:
     exercises: list[ExerciseResult]
     duration: float = 0.0
     isolation: str = ""  # how student code was contained, in words ("isolation: ...")
+    # What graded it: grader version and commit, the course file's SHA-256 (provenance.py).
+    provenance: dict = field(default_factory=dict)
 
     @property
     def score(self) -> float:

@@ -63,9 +63,24 @@ def submission_with(tmp_path: Path, exercise: str, source: Path) -> Path:
     return submission
 
 
+def course_file_of(exercise: str) -> Path:
+    """The shipped course file that has ``exercise`` (course.toml first)."""
+    from grader.course import shipped_exercises
+
+    return next(path for entry, path in shipped_exercises() if entry.name == exercise)
+
+
 def grade_folder(tmp_path: Path, exercise: str, source: Path) -> Graded:
     submission = submission_with(tmp_path, exercise, source)
-    return run_grader(exercise, "--submission", str(submission), "--json", str(tmp_path / "r.json"))
+    return run_grader(
+        exercise,
+        "--submission",
+        str(submission),
+        "--json",
+        str(tmp_path / "r.json"),
+        "--config",
+        str(course_file_of(exercise)),
+    )
 
 
 @pytest.fixture

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grader.consistency import course_problems, exercise_problems, readme_table
 from grader.course import ROOT, UsageError, load_course
@@ -61,6 +63,22 @@ hint = "Run `python dummy.py --flag` yourself and read the traceback it prints."
 """
 
 
+def add_classroom_step(workflow: Path, number: int) -> None:
+    """Add exercise NUMBER to GitHub Classroom's workflow as a contributor would: a step, a
+    runner and its results variable."""
+    spec = yaml.safe_load(workflow.read_text())
+    steps = spec["jobs"]["run-autograding-tests"]["steps"]
+    reporter = next(s for s in steps if "autograding-grading-reporter" in s.get("uses", ""))
+    steps.insert(
+        steps.index(reporter), {"name": f"Grade exercise{number}", "id": f"exercise{number}"}
+    )
+    reporter["with"]["runners"] += f",exercise{number}"
+    reporter["env"][f"EXERCISE{number}_RESULTS"] = (
+        f"${{{{ steps.exercise{number}.outputs.result }}}}"
+    )
+    workflow.write_text(yaml.safe_dump(spec, sort_keys=False))
+
+
 def _half_added_course(tmp_path: Path) -> Path:
     """A copy of the project's course pieces with a dummy exercise 99 added to its course file."""
     root = tmp_path / "project"
@@ -86,6 +104,7 @@ def test_a_half_added_exercise_is_told_what_is_missing(tmp_path: Path) -> None:
         "tests/submissions/exercise99_dummy/ has no right-but-different submission",
         "README.md's exercise table lacks the row: | `exercise99_dummy` | `dummy.py` | nothing",
         ".github/workflows/grade.yml's matrix lacks exercise99",
+        ".github/workflows/classroom.yml lacks a step exercise99",
     ]
     for text in missing:
         assert any(problem.startswith(text) for problem in problems), (text, problems)
@@ -120,6 +139,7 @@ def test_a_half_added_exercise_is_told_what_is_missing(tmp_path: Path) -> None:
     workflow = root / ".github" / "workflows" / "grade.yml"
     last = f"          - exercise{COURSE.exercises[-1].number}\n"
     workflow.write_text(workflow.read_text().replace(last, last + "          - exercise99\n"))
+    add_classroom_step(root / ".github" / "workflows" / "classroom.yml", 99)
     assert exercise_problems(dummy, root) == []
     assert course_problems(course, root) == []
 
@@ -146,6 +166,16 @@ def test_a_half_added_exercise_is_told_what_is_missing(tmp_path: Path) -> None:
         ),
         (("[exercise99_dummy]", "[exercise_eleven]"), "[exercise_eleven]: not an exercise"),
         (("points = 1\n", "points = 0\n"), "points must be above 0"),
+        (
+            ("points = 1\n", 'points = 1\nvisibility = "hiden"\n'),
+            "[exercise99_dummy.checks.runs_cleanly]: 'visibility' 'hiden' is not Gradescope's "
+            "(did you mean 'hidden'?)",
+        ),
+        (
+            ("points = 1\n", 'points = 1\nvisibility = "students"\n'),
+            "(one of visible, hidden, after_due_date, after_published)",
+        ),
+        (("points = 1\n", "points = 1\nvisibility = false\n"), "'visibility' has the wrong type"),
     ],
 )
 def test_a_wrong_course_file_is_a_clear_error(tmp_path: Path, change, message) -> None:
@@ -194,3 +224,76 @@ def test_a_misspelt_environment_key_is_an_error_too(tmp_path: Path) -> None:
     config.write_text(CONFIG.read_text().replace("\npackages = [", "\npakages = [", 1))
     with pytest.raises(UsageError, match=r"\[environment\]: unknown key 'pakages' \(did you mean"):
         load_course(config)
+
+
+def test_a_checks_visibility_is_visible_unless_the_course_says(tmp_path: Path) -> None:
+    """Gradescope shows every check unless its table says otherwise (hidden, after the due
+    date, after the grades are published)."""
+    assert {check.visibility for e in COURSE.exercises for check in e.checks} <= {
+        "visible",
+        "hidden",
+        "after_due_date",
+        "after_published",
+    }
+    config = tmp_path / "course.toml"
+    for visibility in ("visible", "hidden", "after_due_date", "after_published"):
+        dummy = DUMMY.replace("points = 1\n", f'points = 1\nvisibility = "{visibility}"\n')
+        config.write_text(CONFIG.read_text() + dummy)
+        check = load_course(config).exercise("exercise99_dummy").checks[0]
+        assert check.visibility == visibility
+    config.write_text(CONFIG.read_text() + DUMMY)
+    assert load_course(config).exercise("exercise99_dummy").checks[0].visibility == "visible"
+
+
+def test_a_course_extends_another_and_chooses_what_it_grades(tmp_path: Path) -> None:
+    """A W&B-free course: the main course's exercises by name, its own entries, its own
+    packages on top, and `nox -s grade` with no exercise named grades only its choice."""
+    base = tmp_path / "course.toml"
+    base.write_text(CONFIG.read_text())
+    other = tmp_path / "other.toml"
+    other.write_text(
+        '[course]\nextends = "course.toml"\ngrade = ["exercise1", "2", "dummy"]\n\n'
+        '[environment]\npackages = ["mlflow==3.17.2"]\n' + DUMMY
+    )
+    course = load_course(other)
+    names = [e.name for e in course.exercises]
+    assert names[:2] == ["exercise1_log_levels", "exercise2_warning_filter"]
+    assert "exercise12_reproduce_run" in names and names[-1] == "exercise99_dummy"
+    assert [e.name for e in course.resolve([])] == [
+        "exercise1_log_levels",
+        "exercise2_warning_filter",
+        "exercise99_dummy",
+    ]
+    assert course.resolve(["exercise5"])[0].name == "exercise5_wandb_scalars"  # still known
+    assert course.packages == (*COURSE.packages, "mlflow==3.17.2")
+    assert COURSE.resolve([]) == list(COURSE.exercises)  # no [course] grade: every exercise
+
+
+@pytest.mark.parametrize(
+    ("course", "message"),
+    [
+        ('[course]\nextends = "missing.toml"\n', "course configuration not found"),
+        ('[course]\nextends = "loop.toml"\n', "extend each other in a circle"),
+        ('[course]\ngrade = ["exercise77"]\n', "[course].grade: unknown exercise 'exercise77'"),
+        ('[course]\ngrde = ["exercise1"]\n', "unknown key 'grde' (did you mean 'grade'?)"),
+        ("[course]\ngrade = 1\n", "'grade' has the wrong type"),
+    ],
+)
+def test_a_wrong_course_table_is_a_clear_error(tmp_path: Path, course: str, message: str) -> None:
+    config = tmp_path / "loop.toml"
+    config.write_text(course + DUMMY)
+    with pytest.raises(UsageError, match=re.escape(message)):
+        load_course(config)
+
+
+def test_every_shipped_course_is_consistent_and_its_exercises_known() -> None:
+    from grader.course import shipped_course_files, shipped_exercises
+
+    files = shipped_course_files()
+    assert files[0].name == "course.toml" and any(f.name == "course-mlflow.toml" for f in files)
+    free = load_course(ROOT / "configs" / "course-mlflow.toml")
+    assert not any("wandb" in e.tools for e in free.default)  # the W&B-free course
+    main = load_course(files[0])
+    for path in files[1:]:
+        assert course_problems(load_course(path), main=main) == []
+    assert len({e.name for e, _ in shipped_exercises()}) == len(shipped_exercises())

@@ -244,6 +244,94 @@ def test_online_run_with_a_wrong_key_is_refused_quickly(tmp_path: Path) -> None:
     print(f"wrong-key run: {elapsed:.2f} s")
 
 
+RUN_READ_BACK = """
+import json, sys, wandb
+api = wandb.Api()
+(listed,) = api.runs("student-personal/tester")
+run = api.run(listed.path and "/".join(listed.path))
+metadata = run.metadata or {}
+out = {"config": dict(run.config), "commit": run.commit, "args": metadata.get("args"),
+       "code": metadata.get("codePath"), "git": metadata.get("git"), "state": run.state,
+       "history": run.history(pandas=False), "loss": run.history(keys=["loss"], pandas=False),
+       "files": sorted(f.name for f in run.files()), "last_step": run.lastHistoryStep}
+try:
+    api.run("student-personal/tester/nosuchrun").config
+except Exception as error:
+    out["missing"] = type(error).__name__
+print("RESULT " + json.dumps(out))
+"""
+
+TRAIN_IN_REPOSITORY = """
+import sys, wandb
+run = wandb.init(project="tester", config={"seed": 4})
+for step in range(3):
+    run.log({"loss": 1 / (step + 1)})
+run.finish()
+"""
+
+
+def test_a_run_reads_back_through_the_api_with_commit_metadata_and_history(
+    tmp_path: Path,
+) -> None:
+    """What `reproduce a run` needs: the run's config, commit, command line and history."""
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    (repository / "train.py").write_text(TRAIN_IN_REPOSITORY)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=repository, check=True)
+    subprocess.run([*git, "add", "."], cwd=repository, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=repository, check=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True
+    ).stdout.strip()
+    with FakeWandb(api_key=KEY) as server:
+        env = client_env(server, tmp_path / "client", KEY)
+        trained = subprocess.run(
+            [sys.executable, "train.py", "--fast"],
+            cwd=repository,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        assert trained.returncode == 0, trained.stderr
+        process, _ = run_client(server, tmp_path / "reader", RUN_READ_BACK)
+    assert process.returncode == 0, process.stderr
+    assert server.store.errors == []
+    ((_, run),) = server.store.runs.items()
+    assert run.commit == commit and run.metadata["args"] == ["--fast"]
+    line = next(x for x in process.stdout.splitlines() if x.startswith("RESULT "))
+    seen = json.loads(line.removeprefix("RESULT "))
+    assert seen["config"] == {"seed": 4}
+    assert (seen["commit"], seen["git"]["commit"]) == (commit, commit)
+    assert (seen["args"], seen["code"]) == (["--fast"], "train.py")
+    assert seen["state"] == "finished" and seen["last_step"] == 2
+    assert [row["loss"] for row in seen["history"]] == [1.0, 0.5, 1 / 3]
+    assert seen["loss"] == [{"_step": i, "loss": 1 / (i + 1)} for i in range(3)]
+    assert "wandb-metadata.json" in seen["files"]
+    assert seen["missing"] in ("CommError", "ValueError", "RunNotFoundError")
+
+
+def test_run_files_need_the_servers_token() -> None:
+    with FakeWandb(api_key=KEY) as server:
+        graphql(server, "UpsertBucket", {"entity": "e", "project": "p", "name": "r1"})
+        created = graphql(
+            server, "CreateRunFiles", {"entity": "e", "project": "p", "run": "r1", "files": ["a"]}
+        )
+        (entry,) = created["createRunFiles"]["files"]
+        url = entry["uploadUrl"]
+        request = urllib.request.Request(url, b"contents", method="PUT")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        assert get(url, key=None) == (200, b"contents")
+        forged = url.replace(server.store.url_token, "x" * len(server.store.url_token))
+        assert get(forged, key=None)[0] == 403
+        assert server.store.runs[("e", "p", "r1")].uploads == {"a": b"contents"}
+        assert graphql(server, "Run", {"entity": "e", "project": "p", "name": "nope"}) == {
+            "project": None
+        }
+
+
 # -- wandb.Api: artifacts and links --------------------------------------------------------------
 
 
@@ -487,3 +575,32 @@ def test_key_from_header() -> None:
     assert key_from_header("Basic !!!") is None
     assert key_from_header("Bearer abc") is None
     assert key_from_header(None) is None
+
+
+def test_huge_or_inflating_bodies_are_refused_unread() -> None:
+    """The server lives in the grader's process: a body beyond its limit is answered 413
+    without being read into memory, and so is a small gzip body that inflates beyond it."""
+    import gzip
+    import http.client
+
+    from grader.fakewandb import handler, store
+
+    with FakeWandb(api_key=KEY) as server:
+        host, port = server.address
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.putrequest("POST", "/graphql")
+        connection.putheader("Content-Length", str(handler.MAX_BODY_BYTES + 1))
+        connection.endheaders()  # and never send that body
+        assert connection.getresponse().status == 413
+        connection.close()
+        bomb = gzip.compress(b"\0" * (handler.MAX_BODY_BYTES + 1024))
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("POST", "/graphql", body=bomb, headers={"Content-Encoding": "gzip"})
+        assert connection.getresponse().status == 413
+        assert server.store.errors == []
+        assert len(bomb) < 1 << 20
+    assert store.UPLOADS_LIMIT < 1 << 30
+    state = store.Store()
+    assert state.upload("e", "p", "r", "big", b"x" * (store.UPLOADS_LIMIT - 10))
+    assert not state.upload("e", "p", "r", "more", b"y" * 20)
+    assert state.upload("e", "p", "r", "big", b"z")  # replacing a file frees its room

@@ -19,7 +19,7 @@ ROOMS = [
     ("report",),  # tells
     ("running",),  # runs student code for a check, reads back what it produced
     ("course", "submission"),  # what the course and the submission hold
-    ("results", "judge.failure"),  # the vocabulary of outcomes
+    ("results", "judge.failure", "provenance"),  # the vocabulary of outcomes; what graded
     ("fakewandb",),  # the fake W&B server
     ("readers",),  # read without judging
     ("sandbox",),  # contains student code

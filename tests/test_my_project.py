@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -70,9 +71,44 @@ def test_images_are_corrupted_not_plain_upscaled() -> None:
     assert cols.std() > 0.3
 
 
-def test_fast_after_imports() -> None:
-    import sklearn.datasets  # noqa: F401  (its import alone takes ~2 s)
+def test_the_shipped_digits_are_scikit_learns() -> None:
+    """digits.bin.gz is load_digits(), byte for byte (the data is then the same tensors)."""
+    import gzip
 
+    from my_project import data
+
+    shipped = gzip.decompress(data.DIGITS_FILE.read_bytes())
+    assert (
+        hashlib.sha256(shipped).digest()
+        == hashlib.sha256(data.digits_bytes_from_sklearn()).digest()
+    )
+
+
+def test_the_data_is_the_same_as_built_from_scikit_learn_directly() -> None:
+    import numpy as np
+    from sklearn.datasets import load_digits
+
+    from my_project import data
+
+    digits = load_digits()
+    images, labels = data._load_digits()
+    expected = torch.as_tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
+    assert torch.equal(images, expected) and images.dtype == expected.dtype
+    assert torch.equal(labels, torch.as_tensor(digits.target.astype(np.int64)))
+
+
+def test_a_training_process_does_not_import_scikit_learn() -> None:
+    code = (
+        "import sys; from my_project.data import corrupt_mnist; corrupt_mnist();"
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_fast_after_imports() -> None:
     from my_project import data
 
     data._build.cache_clear()

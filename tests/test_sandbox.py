@@ -217,3 +217,26 @@ def test_links_and_special_files_in_the_submission_are_harmless(
     assert result.ok, result.stderr
     assert "root" not in result.stdout and "pipe" not in result.stdout
     assert (tmp_path / "outside.txt").read_text() == "original\n"
+
+
+def test_runs_in_a_shared_workspace_see_what_earlier_runs_left(
+    tmp_path: Path, isolation: Isolation
+) -> None:
+    """``workdir``: a folder kept between runs (a git repository the runs share), started in
+    as ``python SCRIPT``; the student's own folder stays untouched."""
+    source = """
+        import os, pathlib, sys
+        counter = pathlib.Path("counter.txt")
+        count = int(counter.read_text()) if counter.exists() else 0
+        counter.write_text(str(count + 1))
+        print(count + 1, os.getcwd() == os.path.dirname(os.path.abspath(sys.argv[0])))
+    """
+    folder = _folder(tmp_path, source)
+    before = tree_fingerprint(folder)
+    with Sandbox(folder, Limits(time_s=20), isolation) as box:
+        shared = box.workspace("shared")
+        assert (shared / "notes.txt").read_text() == "keep me\n"
+        outputs = [box.run("script.py", workdir=shared).stdout.split() for _ in range(2)]
+        assert (shared / "counter.txt").read_text() == "2"
+    assert outputs == [["1", "True"], ["2", "True"]]
+    assert tree_fingerprint(folder) == before

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import load_course
+from grader.course import shipped_exercises
 
-from .conftest import ROOT, grade_folder, run_grader, submission_with
+from .conftest import ROOT, course_file_of, grade_folder, run_grader, submission_with
 
-COURSE = load_course()
+EXERCISES = {entry.name: entry for entry, _ in shipped_exercises()}  # of every shipped course
 CASES = sorted((ROOT / "tests" / "submissions").glob("*/*/case.toml"))
 
 
@@ -30,17 +30,17 @@ def _case_id(path: Path) -> str:
     return f"{path.parent.parent.name}/{path.parent.name}"
 
 
-@pytest.mark.parametrize("exercise", [e.name for e in COURSE.exercises])
+@pytest.mark.parametrize("exercise", list(EXERCISES))
 def test_solution_gets_full_marks(exercise: str, tmp_path: Path) -> None:
     graded = grade_folder(tmp_path, exercise, ROOT / "solutions" / exercise)
     assert graded.exit_code == 0, graded.stdout + graded.stderr
     assert graded.results["score"] == graded.results["max_score"] > 0
     # The course entry's `runs` is what a grading really makes (a batch's time limit uses it).
     made = graded.results["extra_data"]["exercises"][exercise]["runs"]
-    assert made == COURSE.exercise(exercise).runs
+    assert made == EXERCISES[exercise].runs
 
 
-@pytest.mark.parametrize("exercise", [e.name for e in COURSE.exercises])
+@pytest.mark.parametrize("exercise", list(EXERCISES))
 def test_untouched_stub_fails(exercise: str, tmp_path: Path) -> None:
     graded = grade_folder(tmp_path, exercise, ROOT / "exercises" / exercise)
     assert graded.exit_code == 1, graded.stdout + graded.stderr
@@ -59,15 +59,21 @@ def test_submission_case(case: Path, tmp_path: Path) -> None:
     for name in spec.get("from_solution", []):
         shutil.copy(ROOT / "solutions" / exercise / name, submission / exercise / name)
     graded = run_grader(
-        exercise, "--submission", str(submission), "--json", str(tmp_path / "r.json")
+        exercise,
+        "--submission",
+        str(submission),
+        "--json",
+        str(tmp_path / "r.json"),
+        "--config",
+        str(course_file_of(exercise)),
     )
     lost, may_lose = set(spec["lost"]), set(spec.get("may_lose", []))
     assert lost <= graded.failed_checks() <= lost | may_lose, (spec["description"], graded.stdout)
     assert graded.exit_code == (1 if lost else 0), graded.stdout + graded.stderr
     made = graded.results["extra_data"]["exercises"][exercise]["runs"]
-    assert made <= COURSE.exercise(exercise).runs, "more runs than the course entry says"
+    assert made <= EXERCISES[exercise].runs, "more runs than the course entry says"
     if lost:
-        first = next(t for t in COURSE.exercise(exercise).checks if t.id in lost)
+        first = next(t for t in EXERCISES[exercise].checks if t.id in lost)
         output = graded.output_of(first.id)
         assert first.hint in output.replace("\n          ", " ")
         for text in spec.get("feedback", []):

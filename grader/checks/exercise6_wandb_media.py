@@ -21,6 +21,9 @@ IMAGE_TYPES = ("image-file", "images/separated")
 MIN_FIGURE_SIDE = 100  # pixels: a figure, not an input digit
 
 
+SHOWN_IMAGE_BYTES = 300_000  # a bigger picture is not worth a results file's room
+
+
 def _media(run: WandbRun, types: tuple[str, ...] | None = None) -> list[tuple[int, str, dict]]:
     """(step, key, value) of every media history value, of one of ``types`` if given."""
     return [
@@ -73,7 +76,7 @@ def check_gradient_histogram(training: TrainingRun) -> None:
         )
 
 
-def check_roc_figure(training: TrainingRun) -> None:
+def check_roc_figure(training: TrainingRun, record_property) -> None:
     run = require_wandb_run(training)
     roc = [m for m in _media(run) if "roc" in m[1].lower()]
     if not roc:
@@ -89,7 +92,11 @@ def check_roc_figure(training: TrainingRun) -> None:
             f"{key!r} holds a {media_type(value)!r}",
             "wandb.plot.roc_curve makes an interactive chart, not an image",
         )
-    sizes = [png_size(path) for _, _, value in images for path in run.media_files(value)]
+    files = [path for _, _, value in images for path in run.media_files(value)]
+    for path in files[-1:]:  # the figure itself, for reports that show pictures (PrairieLearn)
+        if path.stat().st_size <= SHOWN_IMAGE_BYTES:
+            record_property("image", path.read_bytes())
+    sizes = [png_size(path) for path in files]
     if not any(size and min(size) >= MIN_FIGURE_SIDE for size in sizes):
         fail(
             f"the ROC image to be a rendered figure (at least {MIN_FIGURE_SIDE} px wide and high)",

@@ -7,50 +7,20 @@ Go decoders ignore extra fields). Shapes follow the query text shipped in
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from .answers import AddressedResolver, Answer, Identity, Resolver, error, ok
 from .fragments import (
     artifact_fragment,
     collection_full,
     membership_fragment,
     project_info,
 )
+from .run_answers import RUN_ADDRESSED, RUN_RESOLVERS
 from .store import Artifact, Collection, Store, gql_id, stable_number
 
 SIGNED = "/signed"  # signed URLs: /signed/<token>/manifest/<n>, /signed/<token>/file/<n>/<path>
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who the key belongs to: a personal entity and the team it is a member of."""
-
-    viewer_entity: str
-    team_entity: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
-
-
-# One function per operation name: the store, who the key belongs to, the request's variables.
-Resolver = Callable[[Store, Identity, dict[str, Any]], Answer]
-# The same, for answers holding URLs: also the server's address as the client reached it.
-AddressedResolver = Callable[[Store, Identity, dict[str, Any], str], Answer]
-
-
-def ok(data: dict[str, Any]) -> Answer:
-    return Answer(200, {"data": data})
-
-
-def error(data: dict[str, Any], message: str) -> Answer:
-    # A GraphQL error travels with status 200; a 5xx would make the client retry for minutes.
-    return Answer(200, {"data": data, "errors": [{"message": message}]})
 
 
 # -- operations --------------------------------------------------------------------------------
@@ -78,43 +48,6 @@ def viewer(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
 def server_features(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
     # No optional features: the client then sends its most compatible query variants.
     return ok({"serverInfo": {"features": []}})
-
-
-def upsert_bucket(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
-    entity = variables.get("entity") or who.viewer_entity
-    project = variables.get("project") or "uncategorized"
-    run_id = variables.get("name") or "run"
-    config = None
-    if raw := variables.get("config"):
-        wrapped = json.loads(raw) if isinstance(raw, str) else raw
-        # The client sends {"key": {"value": v}}; keep the plain values.
-        config = {
-            k: (v.get("value") if isinstance(v, dict) and "value" in v else v)
-            for k, v in wrapped.items()
-        }
-    store.upsert_run(entity, project, run_id, config)
-    return ok(
-        {
-            "upsertBucket": {
-                "bucket": {
-                    "id": gql_id("Run", stable_number("Run", entity, project, run_id)),
-                    "name": run_id,
-                    "displayName": variables.get("displayName") or run_id,
-                    "project": {
-                        "id": project_info(entity, project)["id"],
-                        "name": project,
-                        "entity": {"name": entity},
-                    },
-                },
-                "inserted": True,
-            }
-        }
-    )
-
-
-def create_run_files(store: Store, who: Identity, variables: dict[str, Any]) -> Answer:
-    # No upload URLs: the client then uploads nothing (without this answer wandb-core crashes).
-    return ok({"createRunFiles": {"runID": variables.get("run"), "files": []}})
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -335,6 +268,7 @@ ADDRESSED: dict[str, AddressedResolver] = {
     "FetchArtifactManifest": fetch_manifest,
     "GetArtifactMembershipFileUrls": membership_files,
     "ArtifactMembershipFiles": membership_files,
+    **RUN_ADDRESSED,
 }
 
 RESOLVERS: dict[str, Resolver] = {
@@ -343,8 +277,6 @@ RESOLVERS: dict[str, Resolver] = {
     "GetViewer": viewer,
     "GetDefaultEntity": viewer,
     "ServerFeaturesQuery": server_features,
-    "UpsertBucket": upsert_bucket,
-    "CreateRunFiles": create_run_files,
     "ArtifactMembershipByName": membership_by_name,
     "ArtifactByID": artifact_by_id,
     "UseArtifact": use_artifact,
@@ -352,6 +284,7 @@ RESOLVERS: dict[str, Resolver] = {
     "ProjectArtifacts": project_artifacts,
     "LinkArtifact": link_artifact,
     "UpdateArtifact": update_artifact,
+    **RUN_RESOLVERS,
 }
 
 

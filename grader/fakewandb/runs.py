@@ -8,6 +8,7 @@ from typing import Any
 
 HISTORY = "wandb-history.jsonl"
 SUMMARY = "wandb-summary.json"
+METADATA = "wandb-metadata.json"  # uploaded by the client: program, args, git commit, ...
 
 
 @dataclass
@@ -23,6 +24,30 @@ class RunRecord:
     exit_code: int | None = None
     complete: bool = False
     files: dict[str, list[str]] = field(default_factory=dict)  # raw file_stream lines
+    number: int = 0  # creation order on the server (1, 2, ...)
+    commit: str | None = None  # the git commit the client reported in UpsertBucket
+    program: str | None = None
+    job_type: str | None = None
+    uploads: dict[str, bytes] = field(default_factory=dict)  # files PUT to their upload URLs
+
+    @property
+    def path(self) -> str:
+        """``ENTITY/PROJECT/RUN_ID``, as ``wandb.Api().run()`` takes it."""
+        return f"{self.entity}/{self.project}/{self.run_id}"
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """The uploaded ``wandb-metadata.json`` (None when none came or it is not JSON)."""
+        try:
+            found = json.loads(self.uploads[METADATA])
+        except (KeyError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    @property
+    def user_config(self) -> dict[str, Any]:
+        """The config without W&B's own ``_wandb`` entry."""
+        return {k: v for k, v in self.config.items() if k != "_wandb"}
 
 
 def apply_file_stream(run: RunRecord, body: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ TIMESTAMP = "2026-01-01T00:00:00"
 SEQUENCE = "ArtifactSequence"
 PORTFOLIO = "ArtifactPortfolio"
 MANIFEST = "wandb_manifest.json"  # what a manifest download is recorded as
+UPLOADS_LIMIT = 256 << 20  # bytes of run files kept (the server lives in the grader's memory)
 _VERSION = re.compile(r"^v(\d+)$")
 
 
@@ -457,21 +458,56 @@ class Store:
     # -- runs ---------------------------------------------------------------------------------
 
     def upsert_run(
-        self, entity: str, project: str, run_id: str, config: dict[str, Any] | None
+        self,
+        entity: str,
+        project: str,
+        run_id: str,
+        config: dict[str, Any] | None,
+        *,
+        commit: str | None = None,
+        program: str | None = None,
+        job_type: str | None = None,
     ) -> RunRecord:
+        """Create or update a run (the client sends UpsertBucket several times: what a later
+        call leaves out is kept)."""
         with self.lock:
-            self._projects.add((entity, project))
-            run = self._runs.setdefault(
-                (entity, project, run_id), RunRecord(entity, project, run_id)
-            )
+            run = self._run(entity, project, run_id)
             if config is not None:
                 run.config = config
+            run.commit = commit or run.commit
+            run.program = program or run.program
+            run.job_type = job_type or run.job_type
             return run
+
+    def _run(self, entity: str, project: str, run_id: str) -> RunRecord:
+        key = (entity, project, run_id)
+        if key not in self._runs:
+            self._runs[key] = RunRecord(entity, project, run_id, number=len(self._runs) + 1)
+        return self._runs[key]
+
+    def find_run(self, entity: str, project: str, run_id: str) -> RunRecord | None:
+        """The run itself (for answers, under the lock); readers use ``runs``."""
+        with self.lock:
+            return self._runs.get((entity, project, run_id))
+
+    def runs_in(self, entity: str, project: str) -> list[RunRecord]:
+        """The project's runs, newest first (as the W&B app lists them)."""
+        with self.lock:
+            found = [r for (e, p, _), r in self._runs.items() if (e, p) == (entity, project)]
+            return sorted(found, key=lambda run: -run.number)
+
+    def upload(self, entity: str, project: str, run_id: str, name: str, data: bytes) -> bool:
+        """A run file PUT to the upload URL that CreateRunFiles handed out; False (nothing
+        kept) once every run's files together would pass UPLOADS_LIMIT."""
+        with self.lock:
+            run = self._run(entity, project, run_id)
+            kept = sum(len(d) for r in self._runs.values() for d in r.uploads.values())
+            if kept - len(run.uploads.get(name, b"")) + len(data) > UPLOADS_LIMIT:
+                return False
+            run.uploads[name] = data
+            return True
 
     def stream(self, entity: str, project: str, run_id: str, body: dict[str, Any]) -> None:
         """Apply one file_stream request body to the run."""
         with self.lock:
-            run = self._runs.setdefault(
-                (entity, project, run_id), RunRecord(entity, project, run_id)
-            )
-            apply_file_stream(run, body)
+            apply_file_stream(self._run(entity, project, run_id), body)

@@ -95,9 +95,14 @@ class Judge:
         if report.when == "teardown" or key in self.outcomes:
             return
         if call.excinfo is not None:
-            self.outcomes[key] = self._failure(key, call.excinfo)
+            result = self._failure(key, call.excinfo)
         elif report.when == "call":
-            self.outcomes[key] = self._result(key, "passed")
+            result = self._result(key, "passed")
+        else:
+            return
+        # Pictures a check showed with pytest's ``record_property("image", path_or_png_bytes)``.
+        result.images = [value for name, value in report.user_properties if name == "image"]
+        self.outcomes[key] = result
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
@@ -113,7 +118,16 @@ class Judge:
         except KeyError as error:
             return CheckResult(key[0], key[1], key[1], 0, "error", seen=str(error))
         hint = spec.hint if status == "failed" else ""
-        return CheckResult(key[0], key[1], spec.title, spec.points, status, hint=hint, **fields)
+        return CheckResult(
+            key[0],
+            key[1],
+            spec.title,
+            spec.points,
+            status,
+            hint=hint,
+            visibility=spec.visibility,
+            **fields,
+        )
 
     def _failure(self, key: tuple[str, str], excinfo: pytest.ExceptionInfo) -> CheckResult:
         error = excinfo.value
@@ -134,6 +148,7 @@ class Judge:
 
 
 def _missing_folder(exercise: Exercise, submission: Submission) -> ExerciseResult:
+    missing = submission.describe_missing([exercise])
     checks = [
         CheckResult(
             exercise.name,
@@ -142,12 +157,15 @@ def _missing_folder(exercise: Exercise, submission: Submission) -> ExerciseResul
             spec.points,
             "failed",
             expected=f"the folder {exercise.name}/ with {', '.join(exercise.files)}",
-            seen=submission.describe_missing([exercise]),
+            seen=missing,
             hint="Copy the exercise folder from exercises/ into your submission and keep its name.",
+            visibility=spec.visibility,
         )
         for spec in exercise.checks
     ]
-    return ExerciseResult(exercise.name, exercise.title, checks)
+    return ExerciseResult(
+        exercise.name, exercise.title, checks, tools=exercise.tools, missing=missing
+    )
 
 
 @contextmanager
@@ -204,10 +222,15 @@ def run_checks(
                 expected="the check to run",
                 seen="the grader did not run this check (internal grader error)"
                 + (f": {judge.collection_errors[0]}" if judge.collection_errors else ""),
+                visibility=spec.visibility,
             )
             for spec in exercise.checks
         ]
         duration = judge.durations.get(exercise.name, 0)
         runs = judge.runs.get(exercise.name, 0)
-        results.append(ExerciseResult(exercise.name, exercise.title, checks, duration, runs))
+        results.append(
+            ExerciseResult(
+                exercise.name, exercise.title, checks, duration, runs, tools=exercise.tools
+            )
+        )
     return GradeReport(str(submission.root), results, time.monotonic() - started)

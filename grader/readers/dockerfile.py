@@ -1,19 +1,25 @@
-"""Reading a Dockerfile and its .dockerignore the way Docker does, plus hadolint's advice."""
+"""Reading a Dockerfile the way Docker's parser does (instructions, their flags, heredocs,
+stages), a build context's .dockerignore, and hadolint's advice.
+
+What the image built from it holds is ``docker_image``'s business; this module only reads.
+"""
 
 from __future__ import annotations
 
-import fnmatch
 import io
 import json
-import shlex
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 
-# Commands a RUN instruction installs Python packages with.
-INSTALLERS = ("pip", "uv", "poetry", "conda", "mamba", "pipenv")
+# The flags an instruction may carry before its arguments (--from=builder, --mount=..., ...).
+_FLAG = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?")
+# <<EOF, <<-EOF, <<"EOF", <<'EOF' in a RUN, COPY or ADD (BuildKit's heredocs).
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 
 
 @dataclass(frozen=True)
@@ -21,152 +27,85 @@ class Instruction:
     name: str  # FROM, RUN, COPY, ... (upper case)
     line: int  # 1-based, where it starts
     value: str  # what follows the instruction name (continuations joined)
+    heredocs: tuple[tuple[str, str], ...] = ()  # (name, body) of each <<NAME, in order
 
+    def split_flags(self) -> tuple[dict[str, list[str]], str]:
+        """The leading ``--name[=value]`` flags (a bare flag has the value "true") and the
+        text after them."""
+        flags: dict[str, list[str]] = {}
+        rest = self.value.strip()
+        while rest.startswith("--"):
+            word, _, after = rest.partition(" ")
+            match = _FLAG.fullmatch(word)
+            if match is None:
+                break
+            value = match[2] if match[2] is not None else "true"
+            flags.setdefault(match[1].lower(), []).append(_unquote(value))
+            rest = after.strip()
+        return flags, rest
 
-@dataclass(frozen=True)
-class Copy:
-    instruction: Instruction
-    sources: list[str]
-    destination: str
+    def flag(self, name: str) -> str | None:
+        values = self.split_flags()[0].get(name)
+        return values[-1] if values else None
+
+    def arguments(self) -> str:
+        """The text after the flags."""
+        return self.split_flags()[1]
+
+    def exec_form(self) -> list[str] | None:
+        """The JSON list of an exec-form instruction (after its flags), else None."""
+        return exec_form(self.arguments())
+
+    def shown(self, limit: int = 70) -> str:
+        """``line N: NAME value`` (the value shortened), for feedback."""
+        value = " ".join(self.value.split())
+        if len(value) > limit:
+            value = value[: limit - 1] + "…"
+        return f"line {self.line}: {self.name} {value}"
 
 
 @dataclass(frozen=True)
 class Dockerfile:
     instructions: list[Instruction]
-    base_image: str | None
+    path: Path | None = None
+    directives: dict[str, str] = field(default_factory=dict)  # # syntax=..., # escape=...
 
     def all(self, *names: str) -> list[Instruction]:
         return [i for i in self.instructions if i.name in names]
 
-    def final_stage(self) -> list[Instruction]:
-        """What the image is made of: the last stage, and the stages it is built FROM (ENV set
-        in a builder stage that is only copied from does not reach the image)."""
-        stages: list[tuple[str | None, str, list[Instruction]]] = []
+    @property
+    def base_image(self) -> str | None:
+        """The last FROM's image, as written (variables not expanded)."""
+        froms = self.all("FROM")
+        if not froms:
+            return None
+        words = [w for w in froms[-1].arguments().split() if not w.startswith("--")]
+        return words[0] if words else None
+
+    def preamble(self) -> list[Instruction]:
+        """What comes before the first FROM (global ARGs)."""
+        found = []
         for instruction in self.instructions:
             if instruction.name == "FROM":
-                words = instruction.value.split()
-                alias = words[2].lower() if len(words) >= 3 and words[1].upper() == "AS" else None
-                stages.append((alias, words[0].lower() if words else "", [instruction]))
+                break
+            found.append(instruction)
+        return found
+
+    def stages(self) -> list[list[Instruction]]:
+        """The instructions of each stage, its FROM first."""
+        stages: list[list[Instruction]] = []
+        for instruction in self.instructions:
+            if instruction.name == "FROM":
+                stages.append([instruction])
             elif stages:
-                stages[-1][2].append(instruction)
-        chain: list[Instruction] = []
-        index = len(stages) - 1
-        while index >= 0:
-            _, image, body = stages[index]
-            chain = body + chain
-            parents = [i for i, (alias, _, _) in enumerate(stages[:index]) if alias == image]
-            index = parents[-1] if parents else -1
-        return chain
-
-    def entrypoint(self) -> Instruction | None:
-        found = self.all("ENTRYPOINT")
-        return found[-1] if found else None  # only the last one counts
-
-    def assignments(
-        self, variable: str, final_only: bool = False
-    ) -> list[tuple[Instruction, str | None]]:
-        """ENV/ARG instructions setting ``variable``, with the value given (None: no value);
-        ``final_only`` keeps those that are in force in the final image."""
-        found = []
-        pool = self.final_stage() if final_only else self.instructions
-        for instruction in (i for i in pool if i.name in ("ENV", "ARG")):
-            for name, value in _pairs(instruction):
-                if name == variable:
-                    found.append((instruction, value))
-        return found
-
-    def copies(self) -> list[Copy]:
-        """Every COPY/ADD from the build context (not ``--from`` another stage)."""
-        found = []
-        for instruction in self.all("COPY", "ADD"):
-            words = exec_form(instruction.value) or split_words(instruction.value)
-            if any(word.startswith("--from") for word in words):
-                continue
-            paths = [word for word in words if not word.startswith("--")]
-            if len(paths) >= 2:
-                found.append(Copy(instruction, paths[:-1], paths[-1]))
-        return found
-
-    def installs(self, package: str, context: Path) -> bool:
-        """A RUN instruction installs ``package`` with one of ``INSTALLERS``: named on the
-        command line, or inside a requirements/pyproject file of the build ``context``."""
-        for run in self.all("RUN"):
-            words = split_words(run.value.replace("\\\n", " "))
-            if not any(installer in words for installer in INSTALLERS):
-                continue
-            if any(word.lower().startswith(package) for word in words):
-                return True
-            for word in words:  # -r requirements.txt / pyproject: look inside the copied file
-                local = context / PurePosixPath(word).name
-                if (
-                    word.endswith((".txt", ".toml"))
-                    and local.is_file()
-                    and package in local.read_text(encoding="utf-8", errors="replace")
-                ):
-                    return True
-        return False
-
-    def names_in_image(self, file_name: str) -> set[str]:
-        """Names the context's ``file_name`` has in the image: its own, or the file name it was
-        copied to; empty when no COPY/ADD brings it in (``*.py`` and ``.`` do, for a .py)."""
-        wildcard = "*" + PurePosixPath(file_name).suffix
-        names: set[str] = set()
-        for copy in self.copies():
-            for source in copy.sources:
-                name = PurePosixPath(source).name
-                if not (copies_everything(source) or name in (file_name, wildcard)):
-                    continue
-                names.add(file_name)
-                if name == file_name and not copy.destination.endswith(("/", ".")):
-                    names.add(PurePosixPath(copy.destination).name)
-        return names
-
-    def python_unbuffered(self, argv: list[str], script: int) -> bool:
-        """Python runs unbuffered: ``-u`` among the interpreter's options in ``argv`` (before
-        the ``script`` index; after it, it is the script's), or PYTHONUNBUFFERED set to a value
-        in the final image."""
-        options = [w for w in argv[:script] if w.startswith("-") and not w.startswith("--")]
-        return any("u" in word[1:] for word in options) or any(
-            value not in (None, "", "0")
-            for _, value in self.assignments("PYTHONUNBUFFERED", final_only=True)
-        )
-
-
-def copies_everything(source: str) -> bool:
-    """``COPY . .``, ``COPY ./ /app``, ``COPY * ./``: the whole build context."""
-    return source.strip() in (".", "./", "*", "./*", "/")
-
-
-def script_position(argv: list[str], names: set[str]) -> int | None:
-    """The index of the first word of ``argv`` whose file name is one of ``names``."""
-    return next((i for i, word in enumerate(argv) if PurePosixPath(word).name in names), None)
-
-
-def dockerignore_patterns(context: Path) -> list[str]:
-    """The exclusion patterns of the context's .dockerignore (none without one); comments,
-    ``!`` exceptions and blank lines left out, a leading ``/`` or ``**/`` dropped."""
-    ignore = context / ".dockerignore"
-    lines = (
-        ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-        if ignore.is_file()
-        else []
-    )
-    patterns = [line.strip().removeprefix("/").removeprefix("**/") for line in lines]
-    return [p for p in patterns if p and not p.startswith(("#", "!"))]
-
-
-def sent_to_build(context: Path, names: list[str]) -> list[str]:
-    """Those of ``names`` (files at the top of ``context``) that .dockerignore lets through
-    to the build, so that ``COPY .`` brings them into the image."""
-    patterns = dockerignore_patterns(context)
-    return [
-        name
-        for name in names
-        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
-    ]
+                stages[-1].append(instruction)
+        return stages
 
 
 def split_words(text: str) -> list[str]:
+    """Words split on blanks, quotes removed (no variable expansion)."""
+    import shlex
+
     try:
         return shlex.split(text)
     except ValueError:  # an unbalanced quote: Docker would be as confused; keep going
@@ -185,30 +124,151 @@ def exec_form(value: str) -> list[str] | None:
     return words if isinstance(words, list) and all(isinstance(w, str) for w in words) else None
 
 
-def _pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
-    text = instruction.value.strip()
-    if instruction.name == "ENV" and "=" not in text.split(maxsplit=1)[0]:
-        name, _, value = text.partition(" ")  # legacy `ENV NAME value`
-        return [(name, value.strip() or None)]
-    pairs = []
-    for word in split_words(text):
-        name, sep, value = word.partition("=")
-        pairs.append((name, value if sep else None))
-    return pairs
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def read_dockerfile(path: Path) -> Dockerfile:
+    """The Dockerfile's instructions, with dockerfile-parse; heredoc bodies (which it reads as
+    instructions of their own) are given back to the instruction that opens them."""
     from dockerfile_parse import DockerfileParser  # only exercise 10 needs it
 
-    parser = DockerfileParser(fileobj=io.BytesIO(path.read_bytes()))
-    instructions = [
-        Instruction(entry["instruction"].upper(), entry["startline"] + 1, entry["value"])
-        for entry in parser.structure
-        if entry["instruction"].upper() != "COMMENT"
-    ]
-    from_lines = [i for i in instructions if i.name == "FROM"]
-    base = from_lines[-1].value.split()[0] if from_lines else None
-    return Dockerfile(instructions, base)
+    raw = path.read_bytes()
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    parser = DockerfileParser(fileobj=io.BytesIO(raw))
+    instructions: list[Instruction] = []
+    directives: dict[str, str] = {}
+    skip_until = -1  # 0-based line: entries up to it are a heredoc's body
+    seen_instruction = False
+    for entry in parser.structure:
+        name = entry["instruction"].upper()
+        if entry["startline"] <= skip_until:
+            continue
+        if name == "COMMENT":
+            directive = re.fullmatch(r"\s*([a-z]+)\s*=\s*(\S+)\s*", entry["value"])
+            if not seen_instruction and directive:
+                directives[directive[1]] = directive[2]
+            continue
+        seen_instruction = True
+        heredocs: list[tuple[str, str]] = []
+        if name in ("RUN", "COPY", "ADD"):
+            after = entry["endline"] + 1
+            for match in _HEREDOC.finditer(entry["value"]):
+                strip_tabs, terminator = match[1] == "-", match[3]
+                body: list[str] = []
+                while after < len(lines):
+                    text = lines[after].lstrip("\t") if strip_tabs else lines[after]
+                    after += 1
+                    if text.strip() == terminator:
+                        break
+                    body.append(text)
+                heredocs.append((terminator, "\n".join(body) + "\n"))
+            skip_until = after - 1 if heredocs else skip_until
+        instructions.append(
+            Instruction(name, entry["startline"] + 1, entry["value"], tuple(heredocs))
+        )
+    return Dockerfile(instructions, path, directives)
+
+
+# ------------------------------------------------------------------------------------------
+# .dockerignore
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    pattern: str  # cleaned, as matched
+    exception: bool  # a `!pattern` line
+    line: int
+    regex: re.Pattern[str]
+    depth: int  # how many path parts the pattern has
+
+    def matches(self, path: str) -> bool:
+        """The pattern matches ``path`` or one of its parent folders (Docker's rule)."""
+        if self.regex.match(path):
+            return True
+        parts = path.split("/")
+        return len(parts) > self.depth and bool(self.regex.match("/".join(parts[: self.depth])))
+
+
+@dataclass(frozen=True)
+class DockerIgnore:
+    """The rules of a build context's ignore file; the last rule matching a path decides."""
+
+    file: str | None  # ".dockerignore", "wandb.docker.dockerignore", or None without one
+    rules: tuple[IgnoreRule, ...] = ()
+
+    def excluded_by(self, path: str) -> IgnoreRule | None:
+        """The rule that keeps ``path`` (relative, with /) out of the build context, if any."""
+        decided: IgnoreRule | None = None
+        for rule in self.rules:
+            if rule.matches(path):
+                decided = None if rule.exception else rule
+        return decided
+
+
+def read_dockerignore(context: Path, dockerfile: str) -> DockerIgnore:
+    """BuildKit's ignore file for ``dockerfile`` in ``context``: ``<dockerfile>.dockerignore``
+    beside it when there is one, else ``.dockerignore``."""
+    for name in (f"{dockerfile}.dockerignore", ".dockerignore"):
+        file = context / name
+        if file.is_file():
+            text = file.read_text(encoding="utf-8", errors="replace")
+            return DockerIgnore(name, tuple(_ignore_rules(text)))
+    return DockerIgnore(None)
+
+
+def _ignore_rules(text: str) -> list[IgnoreRule]:
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        exception = pattern.startswith("!")
+        pattern = pattern[1:].strip() if exception else pattern
+        pattern = posixpath.normpath(pattern)
+        if len(pattern) > 1 and pattern.startswith("/"):
+            pattern = pattern[1:]
+        if pattern in ("", "."):
+            continue
+        regex = re.compile(_pattern_regex(pattern))
+        depth = len(pattern.split("/"))
+        rules.append(IgnoreRule(pattern, exception, number, regex, depth))
+    return rules
+
+
+def _pattern_regex(pattern: str) -> str:
+    """moby/patternmatcher's translation: ``*`` within a folder, ``**`` across folders, ``?``
+    one character, ``[...]`` a class, ``\\`` an escape."""
+    out = "^"
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "*":
+            if pattern[i + 1 : i + 2] == "*":
+                i += 1
+                if pattern[i + 1 : i + 2] == "/":
+                    i += 1
+                out += ".*" if i + 1 >= len(pattern) else "(.*/)?"
+            else:
+                out += "[^/]*"
+        elif char == "?":
+            out += "[^/]"
+        elif char == "\\" and i + 1 < len(pattern):
+            i += 1
+            out += re.escape(pattern[i])
+        elif char in "[]":
+            out += char
+        elif char in ".+()|{}$^":
+            out += "\\" + char
+        else:
+            out += char
+        i += 1
+    return out + "$"
+
+
+# ------------------------------------------------------------------------------------------
 
 
 def hadolint(path: Path) -> list[str] | None:

@@ -24,9 +24,12 @@ def junit_xml(report: GradeReport) -> str:
             skipped=str(skipped),
             time=f"{exercise.duration:.3f}",
         )
-        if report.isolation:
+        recorded = {"isolation": report.isolation} if report.isolation else {}
+        recorded |= {f"provenance.{key}": str(value) for key, value in report.provenance.items()}
+        if recorded:
             properties = ElementTree.SubElement(suite, "properties")
-            ElementTree.SubElement(properties, "property", name="isolation", value=report.isolation)
+            for name, value in recorded.items():
+                ElementTree.SubElement(properties, "property", name=name, value=value)
         for check in exercise.checks:
             case = ElementTree.SubElement(
                 suite, "testcase", classname=exercise.name, name=check.check

@@ -41,18 +41,37 @@ def run_online(
     *,
     with_key: bool = True,
     seed: Callable[[FakeWandb], None] | None = None,
+    server: FakeWandb | None = None,
+    **options,
 ) -> OnlineRun:
-    """Run ``script`` with W&B pointed at a fresh fake server; the key, made up for this run,
-    is given only through the environment (and never shown in any output)."""
-    key = secrets.token_hex(20)
-    with FakeWandb(api_key=key) as server:
+    """Run ``script`` with W&B pointed at a fake server; the key is given only through the
+    environment (and never shown in any output).
+
+    Without ``server`` the run gets a fresh one, with a key made up for it (``seed`` fills it
+    first); with one (running, from ``shared_server``) several runs meet on it, a training run
+    and a script reading it back, say. Other ``options`` go to ``Sandbox.run``."""
+    if server is not None:
+        return _against(server, sandbox, script, args, with_key, options)
+    with FakeWandb(api_key=secrets.token_hex(20)) as own:
         if seed is not None:
-            seed(server)
-        env = {"WANDB_MODE": "online", "WANDB_BASE_URL": server.base_url}
-        if with_key:
-            env["WANDB_API_KEY"] = key
-        serve = {server.port: server.serve_socket}  # the run's own loopback port, see Sandbox
-        student = run_script(sandbox, script, *args, env=env, serve=serve)
+            seed(own)
+        return _against(own, sandbox, script, args, with_key, options)
+
+
+def shared_server() -> FakeWandb:
+    """A fake server for several runs, with a key made up for it; the caller stops it."""
+    return FakeWandb(api_key=secrets.token_hex(20)).start()
+
+
+def _against(
+    server: FakeWandb, sandbox: Sandbox, script: str, args: list[str], with_key: bool, options
+) -> OnlineRun:
+    key = server.api_key
+    env = {**options.pop("env", {}), "WANDB_MODE": "online", "WANDB_BASE_URL": server.base_url}
+    if with_key:
+        env["WANDB_API_KEY"] = key
+    serve = {server.port: server.serve_socket}  # the run's own loopback port, see Sandbox
+    student = run_script(sandbox, script, *args, env=env, serve=serve, **options)
     result = student.result
     result.stdout = redact(result.stdout, key)
     result.stderr = redact(result.stderr, key)

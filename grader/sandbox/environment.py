@@ -54,6 +54,9 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
             "WANDB_ARTIFACT_DIR": str(wandb / "artifacts"),
             "WANDB_DISABLE_GIT": "true",
             "WANDB_DISABLE_CODE": "true",
+            # MLflow's telemetry (on by default) would try the network at every import.
+            "MLFLOW_DISABLE_TELEMETRY": "true",
+            "DO_NOT_TRACK": "true",
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_DATA_HOME": str(home / ".local" / "share"),

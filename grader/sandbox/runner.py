@@ -136,6 +136,13 @@ class Sandbox:
         path.mkdir(parents=True)
         return path
 
+    def workspace(self, name: str) -> Path:
+        """A scratch folder holding a fresh copy of the exercise folder, for runs that share
+        it (``run(..., workdir=...)``): a git repository a script runs in, say."""
+        path = self.scratch(name)
+        _copy_tree(self.source, path)
+        return path
+
     def run(
         self,
         script: str,
@@ -143,6 +150,7 @@ class Sandbox:
         *,
         prepare: Callable[[Path], None] | None = None,
         cwd: Path | None = None,
+        workdir: Path | None = None,
         env: dict[str, str] | None = None,
         probe: bool = True,
         stdin: bytes | None = None,
@@ -153,6 +161,8 @@ class Sandbox:
 
         ``prepare`` may create files in the copy first; ``cwd`` (e.g. from ``scratch``) starts
         the process in another folder, the script then being given by its absolute path.
+        ``workdir`` (from ``scratch``, holding the exercise's files) replaces the fresh copy:
+        the run starts in it and what it writes there is kept for the next run.
         ``writable`` names further scratch folders the run may write (all it writes is taken
         back when it ends). ``serve`` maps loopback ports to the grader's servers: in
         namespaces the run's own 127.0.0.1:PORT is handed to ``serve[PORT]``, which accepts
@@ -161,14 +171,17 @@ class Sandbox:
         base = self.scratch(Path(script).stem)
         with self._count_lock:
             self.runs += 1
-        workdir = base / "work"
-        _copy_tree(self.source, workdir)
+        if workdir is None:
+            workdir = base / "work"
+            _copy_tree(self.source, workdir)
+        elif cwd is None:
+            cwd = workdir  # the script is then named as in `python SCRIPT` from that folder
         if prepare is not None:
             prepare(workdir)
         home = base / "home"
         home.mkdir()
         events_file = base / "events.jsonl"
-        target = str(workdir / script) if cwd else script
+        target = str(workdir / script) if cwd and cwd != workdir else script
         cwd = cwd or workdir
         sandbox_id = uuid.uuid4().hex
         environment = sandbox_environment(home, sandbox_id, env)
@@ -228,6 +241,6 @@ def _copy_tree(source: Path, target: Path) -> None:
     """Copy the exercise folder. Linked files are copied as files, so that nothing a run
     writes can reach the student's folder through a link."""
     if source.is_dir():
-        shutil.copytree(source, target, ignore=_skipped, symlinks=False)
+        shutil.copytree(source, target, ignore=_skipped, symlinks=False, dirs_exist_ok=True)
     else:
-        target.mkdir(parents=True)
+        target.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,44 @@
+"""As in MLflow's quickstart: the tracking URI is set in the script, to a local sqlite file."""
+
+import argparse
+
+import mlflow
+import torch
+from torch.utils.data import DataLoader
+
+from my_project.data import corrupt_mnist
+from my_project.model import MyAwesomeModel
+
+mlflow.set_tracking_uri("sqlite:///mlflow.db")
+mlflow.set_experiment("corrupt_mnist")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--batch_size", type=int, default=32)
+    parser.add_argument("--epochs", type=int, default=5)
+    args = parser.parse_args()
+
+    with mlflow.start_run(run_name="cnn-baseline", tags={"job_type": "train", "model": "cnn"}):
+        mlflow.log_params(vars(args))
+        train_set, _ = corrupt_mnist()
+        loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
+        model = MyAwesomeModel()
+        optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        step = 0
+        for _ in range(args.epochs):
+            for images, labels in loader:
+                optimizer.zero_grad()
+                logits = model(images)
+                loss = loss_fn(logits, labels)
+                loss.backward()
+                optimizer.step()
+                accuracy = (logits.argmax(dim=1) == labels).float().mean().item()
+                mlflow.log_metrics({"train_loss": loss.item(), "train_accuracy": accuracy}, step=step)
+                step += 1
+
+
+if __name__ == "__main__":
+    main()
