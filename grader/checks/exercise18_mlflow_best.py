@@ -38,7 +38,6 @@ the alias points, against what the grader seeded, never the script's printout.
 
 from __future__ import annotations
 
-import os
 import random
 import secrets
 import sqlite3
@@ -512,10 +511,6 @@ class Graded:
 @pytest.fixture(scope="module")
 def runs(sandbox: Sandbox) -> dict[str, Graded]:
     """Seed one store, start its run, seed the next while the first starts up."""
-    # The sandbox copies a run's store back as new files; pooled SQLite connections opened
-    # while seeding would go on reading the old database. Without a pool, every read after
-    # the run opens the file the run left.
-    os.environ["MLFLOW_SQLALCHEMYSTORE_POOLCLASS"] = "NullPool"
     plans = {"maximize": MAXIMIZE, "minimize": MINIMIZE}
     with ThreadPoolExecutor(len(plans)) as pool:
         started = {}

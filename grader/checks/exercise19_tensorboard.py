@@ -118,13 +118,6 @@ class Logged:
         )
 
 
-def _forget_old_events(workdir: Path) -> None:
-    """Event files the student's own runs left in the folder are not this run's."""
-    for path in list(workdir.rglob(EVENTS_GLOB)):
-        if path.is_file() and not path.is_symlink():
-            path.unlink()
-
-
 def _label(board: TensorBoardRun, tag: str, folders: set[Path]) -> str:
     nested = any(parent in folders for parent in board.folder.parents)
     return f"{board.folder.name}/{tag}" if nested else tag
@@ -176,7 +169,7 @@ def read_logged(run: TensorBoardScriptRun, args: dict) -> Logged:
 @pytest.fixture(scope="module")
 def logged(sandbox, exercise) -> Logged:
     """train.py run once with the exercise's command line, and what it logged."""
-    run = run_tensorboard(sandbox, exercise.script, exercise.args, prepare=_forget_old_events)
+    run = run_tensorboard(sandbox, exercise.script, exercise.args)
     return read_logged(run, parse_cli(exercise.args))
 
 

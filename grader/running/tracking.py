@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.readers.mlflow_store import QUIET, MlflowStore
-from grader.readers.tensorboard_events import TensorBoardRun, read_event_folders
+from grader.readers.tensorboard_events import EVENTS_GLOB, TensorBoardRun, read_event_folders
 from grader.sandbox import Sandbox
 
 from .script import StudentRun, run_script
@@ -74,9 +74,21 @@ class TensorBoardScriptRun(StudentRun):
 def run_tensorboard(
     sandbox: Sandbox, script: str, args: list[str] | tuple[str, ...] = (), **options
 ) -> TensorBoardScriptRun:
-    """Run ``python SCRIPT ARGS`` and read every event folder below its working directory."""
+    """Run ``python SCRIPT ARGS`` and read every event folder below its working directory.
+
+    Event files the student's own runs left in the folder are removed from the run's copy
+    first: they are not this run's, and the reader would read them as if they were."""
     env = {**options.pop("env", {}), **QUIET}
-    student = run_script(sandbox, script, *args, env=env, **options)
+    then = options.pop("prepare", None)
+
+    def prepare(workdir: Path) -> None:
+        for path in list(workdir.rglob(EVENTS_GLOB)):
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        if then is not None:
+            then(workdir)
+
+    student = run_script(sandbox, script, *args, env=env, prepare=prepare, **options)
     roots: list[Path] = [student.result.workdir]
     if student.result.cwd != student.result.workdir:
         roots.append(student.result.cwd)
