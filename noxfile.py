@@ -116,6 +116,25 @@ def tests(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "-n", "2", "--durations=15", *session.posargs)
 
 
+@nox.session(name="tests_cold")
+def tests_cold(session: nox.Session) -> None:
+    """The known-submission corpus again with every run cold (`tests` grades it warm): each
+    case loses exactly its checks both ways, so warm and cold grade it alike."""
+    _install(session, "test", packages=shipped_packages())
+    warm = " or ".join(warm_exercises())  # the others are cold in `tests` already
+    args = session.posargs or ["tests/test_validity.py", "-k", warm]
+    session.run("python", "-m", "pytest", "-n", "2", *args, env={"GRADER_COLD": "1"})
+
+
+def warm_exercises() -> list[str]:
+    """The exercises of every shipped course whose entry says `warm = true`."""
+    found = []
+    for config in sorted((ROOT / "configs").glob("course*.toml")):
+        tables = tomllib.loads(config.read_text(encoding="utf-8")).items()
+        found += [name for name, entry in tables if isinstance(entry, dict) and entry.get("warm")]
+    return found
+
+
 @nox.session
 @nox.parametrize("wandb", ["0.30.0"])
 def compat(session: nox.Session, wandb: str) -> None:

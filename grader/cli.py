@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .course import Course, Exercise, UsageError, load_course
 from .results import GradeReport
+from .sandbox import warm as warm_runs
 from .sandbox.isolation import MODES, IsolationUnavailable, choose, current
 from .submission import Submission
 
@@ -82,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="how student code is contained: its own namespaces, the process sandbox, or auto "
         "(namespaces where the machine allows them; the default, and namespaces for --batch)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="start every run of student code in a fresh interpreter (by default the runs of "
+        "torch and W&B exercises fork from one that imported them once)",
+    )
     batch = parser.add_argument_group("grading a class")
     batch.add_argument(
         "--batch", type=Path, metavar="DIR", help="one submission folder per student"
@@ -129,8 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         course = load_course(args.config)
         exercises = course.resolve(args.exercises)
         args.isolation = args.isolation or ("namespaces" if args.batch else _default_isolation())
+        if args.cold:
+            os.environ[warm_runs.COLD] = "1"  # for this grading and every one it starts
         if args.batch:
             choose(args.isolation)  # a batch refuses to start without the isolation it asks for
+            _share_template(exercises)
             return _batch(args, course, exercises)
         if not args.submission.is_dir():
             names = ", ".join(e.name for e in course.exercises[:2])
@@ -151,11 +161,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.watch:
         from .watch import watch
 
+        choose(args.isolation)
+        _share_template(exercises)  # kept for every grading the watch starts
         return watch(submission, exercises, [a for a in argv if a != "--watch"])
     return _grade(args, submission, exercises)
 
 
+def _share_template(exercises: list[Exercise], alone: bool = False) -> None:
+    """Start the warm template here, for the gradings this process starts to share it. A
+    grading ``alone`` (not a batch's or a watch's) starts one only where it pays."""
+    runs = sum(exercise.runs for exercise in exercises if exercise.warm)
+    if runs and (not alone or warm_runs.plan(runs)):
+        warm_runs.start(current())
+
+
 def _grade(args: argparse.Namespace, submission: Submission, exercises: list[Exercise]) -> int:
+    _share_template(exercises, alone=True)  # its imports overlap the grader's own start
     early = _start_early(submission, exercises)
     from .judge import grade
     from .report import append_step_summary, print_report, use_colour

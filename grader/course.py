@@ -52,6 +52,7 @@ class Exercise:
     limits: Limits
     checks: tuple[CheckSpec, ...]
     tools: tuple[str, ...] = ()  # what it teaches (loguru, hydra, wandb, docker): report tags
+    warm: bool = False  # its runs fork from the warm template (torch, wandb imported once)
 
     @property
     def script(self) -> str:
@@ -143,6 +144,7 @@ _EXERCISE_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "wandb_server": (bool, False),
     "limits": (dict, {}),
     "tools": (list, []),
+    "warm": (bool, False),
     "checks": (dict, _REQUIRED),
 }
 _ENVIRONMENT_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
@@ -231,6 +233,7 @@ def _exercise(name: str, number: int, slug: str, table: Any, defaults: dict) -> 
         limits=_limits(defaults, {k: v for k, v in overrides.items() if v is not None}),
         checks=checks,
         tools=_strings(entry["tools"], f"[{name}].tools") if entry["tools"] else (),
+        warm=entry["warm"],
     )
 
 

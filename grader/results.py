@@ -75,6 +75,7 @@ class ExerciseResult:
     checks: list[CheckResult] = field(default_factory=list)
     duration: float = 0.0
     runs: int = 0  # runs of student code the grading made (the course entry says how many)
+    warm_runs: int = 0  # of them, runs forked from the warm template (see sandbox/warm.py)
     tools: tuple[str, ...] = ()  # what it teaches (loguru, hydra, wandb, docker): the entry's
     missing: str = ""  # why it could not be graded: its folder is not in the submission
 

@@ -108,3 +108,13 @@ def processes_mentioning(token: str) -> list[int]:
             except OSError:
                 pass
     return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_template() -> str | None:
+    """One warm template per test process, shared by every grading the tests start (through
+    GRADER_TEMPLATE, as a batch shares one): the suite runs on the product's machinery."""
+    from grader.sandbox import warm
+    from grader.sandbox.isolation import current
+
+    return warm.start(current())

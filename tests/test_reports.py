@@ -122,7 +122,9 @@ def test_gradescope_uses_markdown_tags_visibility_and_keeps_extra_data() -> None
     # A batch reads these two exactly as before; provenance is new beside them.
     assert results["extra_data"] == {
         "isolation": "isolation: process only, because tests",
-        "exercises": {"exercise1_log_levels": {"score": 3.5, "max_score": 10, "runs": 1}},
+        "exercises": {
+            "exercise1_log_levels": {"score": 3.5, "max_score": 10, "runs": 1, "warm_runs": 0}
+        },
         "provenance": PROVENANCE,
     }
 

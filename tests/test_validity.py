@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from grader.course import shipped_exercises
+from grader.sandbox import warm
+from grader.sandbox.isolation import probe_namespaces
 
 from .conftest import ROOT, course_file_of, grade_folder, run_grader, submission_with
 
@@ -38,6 +40,14 @@ def test_solution_gets_full_marks(exercise: str, tmp_path: Path) -> None:
     # The course entry's `runs` is what a grading really makes (a batch's time limit uses it).
     made = graded.results["extra_data"]["exercises"][exercise]["runs"]
     assert made == EXERCISES[exercise].runs
+    # Warm where the entry asks for it (so this suite proves the warm path; `nox -s
+    # tests_cold` runs this file again with every run cold).
+    warm_runs = graded.results["extra_data"]["exercises"][exercise]["warm_runs"]
+    assert warm_runs == (made if _runs_warm(exercise) else 0)
+
+
+def _runs_warm(exercise: str) -> bool:
+    return EXERCISES[exercise].warm and warm.enabled() and probe_namespaces().namespaced
 
 
 @pytest.mark.parametrize("exercise", list(EXERCISES))

@@ -10,6 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 from ..course import Exercise
 from ..results import ExerciseResult, GradeReport
 from ..running.early import EarlyStart
+from ..sandbox import warm
+from ..sandbox.isolation import current
 from ..submission import Submission
 from .session import run_checks
 
@@ -35,6 +37,8 @@ def grade(
     started ``early`` are taken by a grading in this process (one exercise, or one job).
     """
     jobs = min(jobs or default_jobs(), len(exercises))
+    if any(exercise.warm for exercise in exercises):
+        warm.start(current())  # before the workers fork: they all run from this one template
     if jobs <= 1 or early:
         return run_checks(submission, exercises, early)
     started = time.monotonic()

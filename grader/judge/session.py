@@ -43,6 +43,7 @@ class Judge:
         self.outcomes: dict[tuple[str, str], CheckResult] = {}
         self.durations: dict[str, float] = {}
         self.runs: dict[str, int] = {}
+        self.warm_runs: dict[str, int] = {}
         self.collection_errors: list[str] = []
         self._claimed: dict[str, EarlyStart] = {}
         self._starts: dict[str, float] = {}
@@ -65,9 +66,11 @@ class Judge:
         start = self.early.pop(exercise.name, None)
         if start is not None:
             self._claimed[exercise.name] = start
-        with start.sandbox if start else Sandbox(exercise_dir, exercise.limits) as box:
+        box = start.sandbox if start else None
+        with box or Sandbox(exercise_dir, exercise.limits, warm=exercise.warm) as box:
             yield box
             self.runs[exercise.name] = box.runs
+            self.warm_runs[exercise.name] = box.warm_runs
 
     @pytest.fixture(scope="module")
     def training(self, sandbox: Sandbox, exercise: Exercise) -> TrainingRun:
@@ -228,9 +231,9 @@ def run_checks(
         ]
         duration = judge.durations.get(exercise.name, 0)
         runs = judge.runs.get(exercise.name, 0)
-        results.append(
-            ExerciseResult(
-                exercise.name, exercise.title, checks, duration, runs, tools=exercise.tools
-            )
+        result = ExerciseResult(
+            exercise.name, exercise.title, checks, duration, runs, tools=exercise.tools
         )
+        result.warm_runs = judge.warm_runs.get(exercise.name, 0)
+        results.append(result)
     return GradeReport(str(submission.root), results, time.monotonic() - started)

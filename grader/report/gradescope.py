@@ -47,6 +47,7 @@ def gradescope_results(report: GradeReport) -> dict:
                     "score": exercise.score,
                     "max_score": exercise.max_score,
                     "runs": exercise.runs,
+                    "warm_runs": exercise.warm_runs,
                 }
                 for exercise in report.exercises
             },

@@ -47,7 +47,7 @@ _ETC = (
     "os-release",
     "fonts",
 )
-_SMALL_TMPFS_BYTES = 64 << 20  # /tmp and /dev/shm; the run's own folders have the disk cap
+SMALL_TMPFS_BYTES = 64 << 20  # /tmp and /dev/shm; the run's own folders have the disk cap
 _MAX_ENTRIES = 20_000  # files and folders copied in or out of one run
 _GRACE_S = 15.0  # time allowed beyond the run's own limit for copying in and out
 
@@ -63,6 +63,8 @@ shift
 exec setpriv --reuid="$user" --regid="$group" --clear-groups -- "$@"
 """
 ROOT_TOOLS = ("unshare", "mount", "setpriv")
+TEMPLATE_FILES = ("template.py", "kernel.py")  # what the warm template's sandbox adds
+TEMPLATE_IDENTITY = "/run/grader-identity"  # where a warm run stages its /etc files
 _PROJECT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages' parent)
 
 
@@ -119,16 +121,21 @@ def _data_file(content: str) -> int:
     return fd
 
 
-def _identity_files(home: Path) -> dict[str, int]:
+def identity_texts(home: Path) -> dict[str, str]:
+    """The files of /etc that say who the run is: the student, whose home is ``home``."""
     return {
-        "/etc/passwd": _data_file(
+        "/etc/passwd": (
             f"student:x:{UID}:{GID}:student:{home}:/bin/sh\n"
             "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
         ),
-        "/etc/group": _data_file(f"student:x:{GID}:\nnogroup:x:65534:\n"),
-        "/etc/hosts": _data_file("127.0.0.1 localhost\n::1 localhost\n"),
-        "/etc/hostname": _data_file("grader-sandbox\n"),
+        "/etc/group": f"student:x:{GID}:\nnogroup:x:65534:\n",
+        "/etc/hosts": "127.0.0.1 localhost\n::1 localhost\n",
+        "/etc/hostname": "grader-sandbox\n",
     }
+
+
+def _identity_files(home: Path) -> dict[str, int]:
+    return {path: _data_file(text) for path, text in identity_texts(home).items()}
 
 
 def sandbox_user() -> tuple[int, int] | None:
@@ -157,7 +164,9 @@ def _readonly_views() -> dict[str, Path]:
     return views
 
 
-def launch(bwrap: str, root: Path, disk_bytes: int, data_fds: Mapping[str, int]) -> list[str]:
+def launch(
+    bwrap: str, root: Path, disk_bytes: int, data_fds: Mapping[str, int], template: bool = False
+) -> list[str]:
     """The command that starts a run's namespaces, up to ``--``.
 
     As an ordinary user, that is bwrap itself. As root, bwrap has to run as ``nobody`` and
@@ -165,9 +174,12 @@ def launch(bwrap: str, root: Path, disk_bytes: int, data_fds: Mapping[str, int])
     interpreter may live below ``/root``): ``_AS_NOBODY`` stages them below ``root`` first.
     """
     views = _readonly_views()
+    if template:
+        for name in TEMPLATE_FILES:
+            views[str(INSIDE / name)] = Path(__file__).with_name(name)
     user = sandbox_user()
     if user is None:
-        return bwrap_arguments(bwrap, root, disk_bytes, views, data_fds)
+        return bwrap_arguments(bwrap, root, disk_bytes, views, data_fds, template)
     stage = root / ".stage"  # runs of one sandbox may start at once (threads): exist_ok
     stage.mkdir(mode=0o755, exist_ok=True)
     root.chmod(0o711)  # nobody may pass through to the staging paths, not list the root
@@ -180,7 +192,7 @@ def launch(bwrap: str, root: Path, disk_bytes: int, data_fds: Mapping[str, int])
     program = str(_staged(Path(bwrap), tops, stage))
     prefix = ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", _AS_NOBODY]
     prefix += ["as-nobody", str(user[0]), str(user[1]), *pairs, "--"]
-    return prefix + bwrap_arguments(program, root, disk_bytes, staged, data_fds)
+    return prefix + bwrap_arguments(program, root, disk_bytes, staged, data_fds, template)
 
 
 def _staging_tops(sources: list[Path]) -> list[Path]:
@@ -208,12 +220,18 @@ def bwrap_arguments(
     disk_bytes: int,
     readonly: Mapping[str, Path],
     data_fds: Mapping[str, int],
+    template: bool = False,
 ) -> list[str]:
     """bwrap's command line up to ``--``: the namespaces and the filesystem of one run.
 
     ``readonly`` maps paths in the run's view to the host paths bwrap binds them from;
     ``data_fds`` maps paths in the run's view to descriptors holding their content.
+    ``template`` makes the warm template's sandbox instead (``template.py``): uid 0 keeping
+    the capabilities of its user namespace, which its runs need to make their own namespaces,
+    and empty folders for what they mount.
     """
+    who = ["--uid", "0", "--gid", "0", "--cap-add", "ALL"] if template else []
+    who = who or ["--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
     arguments = [
         bwrap,
         "--unshare-user",
@@ -222,36 +240,38 @@ def bwrap_arguments(
         "--unshare-uts",
         "--unshare-net",
         "--unshare-cgroup-try",
-        "--uid",
-        str(UID),
-        "--gid",
-        str(GID),
+        *who,
         "--hostname",
         "grader-sandbox",
         "--die-with-parent",
         "--new-session",
-        "--cap-drop",
-        "ALL",
         *_system_arguments(),
     ]
     arguments += ["--proc", "/proc", "--dev", "/dev"]
-    arguments += ["--size", str(_SMALL_TMPFS_BYTES), "--tmpfs", "/dev/shm"]
+    arguments += ["--size", str(SMALL_TMPFS_BYTES), "--tmpfs", "/dev/shm"]
     # Outer paths first, so that no mount hides one below it: a virtualenv below /tmp stays
     # visible under the /tmp tmpfs. The run's own tmpfs is never below a read-only view
     # (``sandbox_parent``), where it would show that view's neighbours.
     mounts: list[tuple[str, list[str]]] = [
-        ("/tmp", ["--size", str(_SMALL_TMPFS_BYTES), "--tmpfs", "/tmp"]),
+        ("/tmp", ["--size", str(SMALL_TMPFS_BYTES), "--tmpfs", "/tmp"]),
         (str(root), ["--size", str(disk_bytes), "--tmpfs", str(root)]),
     ]
     mounts += [(target, ["--ro-bind", str(source), target]) for target, source in readonly.items()]
-    mounts += [(target, ["--ro-bind-data", str(fd), target]) for target, fd in data_fds.items()]
+    # A warm run binds its own files over these: a mount needs a linked file (--file).
+    data = "--file" if template else "--ro-bind-data"
+    mounts += [(target, [data, str(fd), target]) for target, fd in data_fds.items()]
+    if template:
+        parent = sandbox_parent()
+        if not parent.is_relative_to("/tmp"):
+            mounts.append((str(parent), ["--dir", str(parent)]))
+        mounts.append((TEMPLATE_IDENTITY, ["--dir", TEMPLATE_IDENTITY]))
     for _, words in sorted(mounts, key=lambda mount: len(Path(mount[0]).parts)):
         arguments += words
     arguments += ["--remount-ro", "/", "--chdir", "/"]
     return arguments
 
 
-class _Control(threading.Thread):
+class Control(threading.Thread):
     """The grader's end of the control socket: listening sockets to serve, then the status."""
 
     def __init__(self, sock: socket.socket, serve: Mapping[int, Serve]) -> None:
@@ -259,6 +279,7 @@ class _Control(threading.Thread):
         self._sock = sock
         self._serve = serve
         self.started = False  # the supervisor set the run up and is starting the student's code
+        self.started_event = threading.Event()
         self.status: dict | None = None
         self.start()
 
@@ -282,6 +303,7 @@ class _Control(threading.Thread):
                     self._serve[port](listener)
             elif message.get("kind") == "started":
                 self.started = True
+                self.started_event.set()
             else:
                 for extra in sockets:
                     extra.close()
@@ -340,7 +362,7 @@ def execute(
         for fd in (*folders, *data_fds.values()):
             os.close(fd)
         run_end.close()
-    control = _Control(grader_end, serve)
+    control = Control(grader_end, serve)
     streams.started()
     killed = not wait_exit(process, limits.time_s + _GRACE_S)
     if killed:  # the supervisor was stopped (SIGSTOP), or copying out took too long
@@ -348,10 +370,11 @@ def execute(
         process.wait()
     control.join(5)
     stdout, stderr = streams.texts()
-    return _outcome(process, control, killed, stdout, stderr, started, command, cwd)
+    return outcome(process.returncode, control, killed, stdout, stderr, started, command, cwd)
 
 
-def _outcome(process, control, killed, stdout, stderr, started, command, cwd) -> dict:
+def outcome(exit_code, control, killed, stdout, stderr, started, command, cwd) -> dict:
+    """The run's result from its supervisor's status (or, without one, from what is known)."""
     status = control.status
     if status is not None and status.get("kind") == "error":
         raise SandboxError(f"the sandbox's supervisor failed: {status.get('text')}")
@@ -359,7 +382,7 @@ def _outcome(process, control, killed, stdout, stderr, started, command, cwd) ->
         if not control.started:  # bwrap, the root launch or the supervisor's set-up failed
             raise SandboxError(f"the sandbox could not start the run: {stderr.strip()[-2000:]}")
         status = {
-            "exit_code": process.returncode,
+            "exit_code": exit_code,
             "timed_out": killed,
             "duration": time.monotonic() - started,
             "leftovers": 0,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import namespaces, process
+from . import warm as warm_runs
 from .environment import sandbox_environment
 from .isolation import Isolation, current
 from .output import EventPipe
@@ -64,6 +65,7 @@ class RunResult:
     leftovers: int = 0  # processes still running when the main one ended (all killed)
     not_copied: list[str] = field(default_factory=list)  # run files the grader did not take
     signal_name: str | None = None
+    warm: bool = False  # forked from the warm template (see warm.py), not a fresh interpreter
 
     def __post_init__(self) -> None:
         if self.exit_code is not None and self.exit_code < 0:
@@ -109,12 +111,22 @@ class Sandbox:
     business (by default the one chosen for this grading, see ``isolation.py``).
     """
 
-    def __init__(self, source: Path, limits: Limits, isolation: Isolation | None = None) -> None:
+    def __init__(
+        self,
+        source: Path,
+        limits: Limits,
+        isolation: Isolation | None = None,
+        warm: bool = False,
+    ) -> None:
         self.source = Path(source)
         self.limits = limits
         self.isolation = isolation or current()
+        # Runs fork from the warm template (see ``warm.py``) where they can; started now, so
+        # that its imports overlap whatever comes before the first run.
+        self.template = warm_runs.start(self.isolation) if warm else None
         self.root = Path(tempfile.mkdtemp(prefix="grader-", dir=namespaces.sandbox_parent()))
         self.runs = 0  # runs started so far
+        self.warm_runs = 0  # of them, forked from the warm template
         self._count = 0
         self._count_lock = threading.Lock()  # checks start runs from several threads
 
@@ -200,20 +212,23 @@ class Sandbox:
         try:
             if self.isolation.namespaced:
                 folders = list(dict.fromkeys([workdir, home, cwd, *writable]))
-                outcome = namespaces.execute(
-                    self.isolation.bwrap,
-                    command,
-                    root=self.root,
-                    home=home,
-                    writable=folders,
-                    serve=serve or {},
-                    **common,
-                )
+                where = {"root": self.root, "home": home, "writable": folders, "serve": serve or {}}
+                outcome = None
+                if probe and self.template and warm_runs.eligible(env):
+                    try:
+                        outcome = warm_runs.execute(self.template, command, **where, **common)
+                    except warm_runs.WarmUnavailable:
+                        self.template = None  # this run and the next are cold
+                if outcome is None:
+                    outcome = namespaces.execute(self.isolation.bwrap, command, **where, **common)
             else:
                 outcome = process.execute(command, **common)
         finally:
             events.close_write_end()
         events.join(10)
+        if outcome.get("warm"):
+            with self._count_lock:
+                self.warm_runs += 1
         return RunResult(
             workdir=workdir,
             home=home,

@@ -1,0 +1,128 @@
+"""A class graded warm gets exactly the gradebook it gets cold (``--cold``): right, wrong,
+hanging and hostile submissions alike, with one template shared by the whole batch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.sandbox import warm
+from grader.sandbox.isolation import probe_namespaces
+
+from .conftest import ROOT, run_grader
+
+pytestmark = pytest.mark.skipif(not probe_namespaces().namespaced, reason=probe_namespaces().reason)
+
+EXERCISE = "exercise5_wandb_scalars"
+SOLUTION = ROOT / "solutions" / EXERCISE
+KNOWN = ROOT / "tests" / "submissions" / EXERCISE
+_WRONG = ("no_job_type", "log_per_epoch", "hardcoded_config", "crash_step_ten")
+_RIGHT = ("typer_named_options", "separate_log_calls")
+# Whole train.py files that attack or break the grading, each in its own way.
+_HOSTILE = {
+    "hangs": "import time\ntime.sleep(10_000)\n",
+    "kills_everyone": "import os, signal\nos.kill(-1, signal.SIGKILL)\n",
+    "fork_bomb": (
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+    ),
+    "deletes_what_it_can": (
+        "import os, shutil\n"
+        "for path in (os.path.expanduser('~'), '.', '..', '/tmp', '/usr/lib'):\n"
+        "    shutil.rmtree(path, ignore_errors=True)\n"
+    ),
+    "floods_output": "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n",
+    "invalid_utf8": "import os\nos.write(1, b'\\xff\\xfe\\x80 not text')\nraise SystemExit(4)\n",
+    "looks_for_others": (
+        "import os\n"
+        "seen = [p for p in os.listdir('/proc') if p.isdigit()]\n"
+        "print(seen, os.listdir('/tmp'), os.listdir(os.path.dirname(os.getcwd())))\n"
+        "os.kill(1, 9)\n"
+    ),
+    "exits_midway": "import os\nimport wandb\nrun = wandb.init(project='p')\nos._exit(0)\n",
+}
+
+
+def _class(tmp_path: Path) -> Path:
+    """20 students: 8 right, 4 known mistakes, 2 right but different, 6 hostile."""
+    batch = tmp_path / "class"
+    folders: dict[str, Path] = {f"right{i}": SOLUTION for i in range(6)}
+    folders.update({name: KNOWN / name for name in (*_WRONG, *_RIGHT)})
+    for name, source in folders.items():
+        shutil.copytree(source, batch / name / EXERCISE, ignore=shutil.ignore_patterns("*.toml"))
+    for name, text in _HOSTILE.items():
+        (batch / name / EXERCISE).mkdir(parents=True)
+        (batch / name / EXERCISE / "train.py").write_text(text)
+    assert len(list(batch.iterdir())) == 20
+    return batch
+
+
+def _config(tmp_path: Path) -> Path:
+    """The course with exercise 5's time limit short enough for a hanging run to end soon,
+    and long enough for a cold run on a loaded machine (12 s timed one out under the suite)."""
+    text = (ROOT / "configs" / "course.toml").read_text()
+    head, entry = text.split(f"[{EXERCISE}]\n", 1)
+    old = "limits = { time_s = 120, memory_mb = 6144 }"
+    assert old in entry.split("\n\n", 1)[0]
+    entry = entry.replace(old, "limits = { time_s = 40, memory_mb = 6144 }", 1)
+    config = tmp_path / "course.toml"
+    config.write_text(f"{head}[{EXERCISE}]\n{entry}")
+    return config
+
+
+def test_a_batch_grades_the_same_warm_and_cold(tmp_path: Path) -> None:
+    batch, config = _class(tmp_path), _config(tmp_path)
+    books = {}
+    for mode in ("warm", "cold"):
+        book = tmp_path / mode / "grades.csv"
+        options = ["--cold"] if mode == "cold" else []
+        env = {"GRADER_TEMPLATE": ""}  # the batch starts its own template (not the tests')
+        graded = run_grader(
+            "5",
+            "--batch",
+            str(batch),
+            "--gradebook",
+            str(book),
+            "--config",
+            str(config),
+            *options,
+            env=env,
+        )
+        assert graded.exit_code == 1, graded.stdout + graded.stderr
+        books[mode] = book.read_text()
+        results = json.loads((book.parent / "grades-results" / "right0.json").read_text())
+        warm_runs = results["extra_data"]["exercises"][EXERCISE]["warm_runs"]
+        assert warm_runs == (1 if mode == "warm" else 0), results["extra_data"]
+    assert books["warm"] == books["cold"]
+    rows = {line.split(",")[0]: line for line in books["warm"].splitlines()[1:]}
+    assert len(rows) == 20
+    assert all("full marks" in rows[f"right{i}"] for i in range(6)), books["warm"]
+    assert all("full marks" in rows[name] for name in _RIGHT), books["warm"]
+    assert not any("full marks" in rows[name] for name in (*_WRONG, *_HOSTILE)), books["warm"]
+
+
+@pytest.mark.skipif(not warm.enabled(), reason=f"{warm.COLD}=1 turns warm runs off")
+@pytest.mark.parametrize(
+    ("exercises", "warm_runs"),
+    [
+        (["5"], {"exercise5_wandb_scalars": 0}),  # one run: the template would cost it time
+        (["5", "7"], {"exercise5_wandb_scalars": 1, "exercise7_wandb_artifact": 1}),
+    ],
+    ids=["one-run", "two-runs"],
+)
+def test_a_grading_alone_starts_a_template_only_where_it_pays(
+    tmp_path: Path, exercises: list[str], warm_runs: dict[str, int]
+) -> None:
+    graded = run_grader(
+        *exercises,
+        "--submission",
+        str(ROOT / "solutions"),
+        "--json",
+        str(tmp_path / "r.json"),
+        env={"GRADER_TEMPLATE": ""},  # a grading of its own, not one the tests' template serves
+    )
+    assert graded.exit_code == 0, graded.stdout + graded.stderr
+    seen = graded.results["extra_data"]["exercises"]
+    assert {name: entry["warm_runs"] for name, entry in seen.items()} == warm_runs
