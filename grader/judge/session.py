@@ -231,9 +231,16 @@ def run_checks(
         ]
         duration = judge.durations.get(exercise.name, 0)
         runs = judge.runs.get(exercise.name, 0)
-        result = ExerciseResult(
-            exercise.name, exercise.title, checks, duration, runs, tools=exercise.tools
+        warm_runs = judge.warm_runs.get(exercise.name, 0)
+        results.append(
+            ExerciseResult(
+                exercise.name,
+                exercise.title,
+                checks,
+                duration,
+                runs,
+                warm_runs=warm_runs,
+                tools=exercise.tools,
+            )
         )
-        result.warm_runs = judge.warm_runs.get(exercise.name, 0)
-        results.append(result)
     return GradeReport(str(submission.root), results, time.monotonic() - started)

@@ -230,8 +230,10 @@ def bwrap_arguments(
     the capabilities of its user namespace, which its runs need to make their own namespaces,
     and empty folders for what they mount.
     """
-    who = ["--uid", "0", "--gid", "0", "--cap-add", "ALL"] if template else []
-    who = who or ["--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
+    if template:
+        who = ["--uid", "0", "--gid", "0", "--cap-add", "ALL"]
+    else:
+        who = ["--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
     arguments = [
         bwrap,
         "--unshare-user",
@@ -278,10 +280,14 @@ class Control(threading.Thread):
         super().__init__(daemon=True, name="sandbox-control")
         self._sock = sock
         self._serve = serve
-        self.started = False  # the supervisor set the run up and is starting the student's code
+        # Set when the supervisor has set the run up and is starting the student's code.
         self.started_event = threading.Event()
         self.status: dict | None = None
         self.start()
+
+    @property
+    def started(self) -> bool:
+        return self.started_event.is_set()
 
     def run(self) -> None:
         while True:
@@ -302,7 +308,6 @@ class Control(threading.Thread):
                 for port, listener in zip(message["ports"], sockets, strict=False):
                     self._serve[port](listener)
             elif message.get("kind") == "started":
-                self.started = True
                 self.started_event.set()
             else:
                 for extra in sockets:

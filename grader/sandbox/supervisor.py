@@ -36,6 +36,7 @@ import select
 import stat
 import sys
 import time
+from collections.abc import Callable
 
 _PR_SET_DUMPABLE = 4
 _CHUNK = 1 << 20
@@ -264,7 +265,7 @@ def _copy_out(mounts: list[tuple[int, str]], budget: Budget) -> None:
             os.close(inside)
 
 
-def _run(config: dict) -> dict:
+def _run(config: dict, start: Callable[[dict], int] | None) -> dict:
     mounts = [(fd, path) for fd, path in config["mounts"]]
     budget = Budget(config["max_entries"])
     _copy_in(mounts, budget)
@@ -272,7 +273,7 @@ def _run(config: dict) -> dict:
     # From here on the run is the student's: a status missing after this is their doing.
     os.write(config["control_fd"], _encode({"kind": "started"}))
     started = time.monotonic()
-    pid = _start(config, config["events_fd"])
+    pid = start(config) if start else _start(config, config["events_fd"])
     status, timed_out = _wait(pid, config["time_s"])
     duration = time.monotonic() - started
     leftovers = kill_everything()
@@ -287,15 +288,22 @@ def _run(config: dict) -> dict:
     }
 
 
+def supervise(config: dict, start: Callable[[dict], int] | None = None) -> dict:
+    """One run, from copying in to copying out; its status report for the grader.
+
+    ``start`` starts the student's process and returns its pid; by default it executes
+    ``config["command"]`` (a warm run forks it from the template instead, ``template.py``)."""
+    try:
+        return {"kind": "status", **_run(config, start)}
+    except Exception as error:  # said to the grader, which reports it as its own failure
+        kill_everything()
+        return {"kind": "error", "text": f"{type(error).__name__}: {error}"}
+
+
 def main() -> None:
     config = marshal.loads(bytes.fromhex(sys.argv[1]))
     _non_dumpable()
-    try:
-        report = {"kind": "status", **_run(config)}
-    except Exception as error:  # said to the grader, which reports it as its own failure
-        kill_everything()
-        report = {"kind": "error", "text": f"{type(error).__name__}: {error}"}
-    os.write(config["control_fd"], _encode(report))
+    os.write(config["control_fd"], _encode(supervise(config)))
 
 
 if __name__ == "__main__":

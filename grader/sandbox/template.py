@@ -44,6 +44,14 @@ _STUDENT = 1000  # uid and gid of the student, as in a cold run
 _CONTROL, _EVENTS, _STDIN, _STDOUT, _STDERR = range(5)  # the job's descriptors, in order
 
 
+class _InStudent(BaseException):
+    """Raised in S, the student's process, to leave the supervisor's code with the job (a
+    BaseException: the supervisor's error handling must not catch it)."""
+
+    def __init__(self, job: dict) -> None:
+        self.job = job
+
+
 def _send(fd: int, message: dict) -> None:
     try:
         os.write(fd, marshal.dumps(message))
@@ -197,33 +205,26 @@ class Template:
         kernel.set_dumpable(False)
         _filesystem(job, self.config)
         kernel.loopback_up()
-        control = fds[_CONTROL]
-        mounts = list(zip(fds[5:], job["mounts"], strict=True))
-        budget = supervisor.Budget(job["max_entries"])
-        supervisor._copy_in(mounts, budget)
-        supervisor._listen(job["ports"], control)
-        # From here on the run is the student's: a status missing after this is their doing.
-        os.write(control, marshal.dumps({"kind": "started"}))
-        started = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            return self._student(job, fds)
-        _close(fds[_EVENTS : _STDERR + 1])
-        status, timed_out = supervisor._wait(pid, job["time_s"])
-        duration = time.monotonic() - started
-        leftovers = supervisor.kill_everything()
-        copied = supervisor.Budget(job["max_entries"])
-        supervisor._copy_out(mounts, copied)
-        report = {
-            "kind": "status",
-            "exit_code": os.waitstatus_to_exitcode(status),
-            "timed_out": timed_out,
-            "duration": duration,
-            "leftovers": leftovers,
-            "not_copied": (budget.skipped + copied.skipped)[:20],
+        config = {
+            "mounts": list(zip(fds[5:], job["mounts"], strict=True)),
+            "ports": job["ports"],
+            "control_fd": fds[_CONTROL],
+            "max_entries": job["max_entries"],
+            "time_s": job["time_s"],
         }
-        os.write(control, marshal.dumps(report))
+        try:
+            report = supervisor.supervise(config, start=lambda _: self._fork_student(job, fds))
+        except _InStudent as student:
+            return student.job
+        os.write(fds[_CONTROL], marshal.dumps(report))
         os._exit(0)
+
+    def _fork_student(self, job: dict, fds: list[int]) -> int:
+        pid = os.fork()
+        if pid == 0:  # out of the supervisor's frames, up to main(), which runs the script
+            raise _InStudent(self._student(job, fds))
+        _close(fds[_EVENTS : _STDERR + 1])
+        return pid
 
     def _student(self, job: dict, fds: list[int]) -> dict:
         try:
