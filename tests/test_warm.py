@@ -264,6 +264,88 @@ def test_exit_joins_threads_and_runs_atexit(pair: Pair) -> None:
         assert (result.workdir / "atexit.txt").read_text() == "atexit ran"
 
 
+_HELPER = """
+kept = open("helper.log", "w")  # a module's global file, never closed
+kept.write("the helper's buffered line")
+"""
+
+
+def test_exit_finalizes_and_flushes_what_python_teardown_does(pair: Pair) -> None:
+    """A warm run exits without unloading the template's modules (interpreter_exit.py); what
+    teardown does that a script can see must still happen, in Python's order."""
+    source = """
+        import sys
+        import helper
+
+        log = open("main.log", "w")
+        log.write("never closed, never flushed")
+
+        class Cycle:
+            def __init__(self):
+                self.me = self
+            def __del__(self):
+                open("cycle.txt", "w").write("collected at exit")
+
+        Cycle()
+        def uses_the_globals():  # the script's globals are in a cycle with it
+            return log
+        print("no newline at the end", end="")
+        sys.exit(int(sys.argv[1]))
+    """
+    for code, seen in ((0, 0), (3, 3), (256 + 5, 5), (-1, 255)):
+        warm, cold = pair.both(source, [str(code)], files={"helper.py": _HELPER})
+        for result in (warm, cold):
+            assert result.exit_code == seen, result.stderr
+            assert result.stdout == "no newline at the end"
+            assert result.stderr == ""
+            files = {
+                name: (result.workdir / name).read_text()
+                for name in ("main.log", "helper.log", "cycle.txt")
+            }
+            assert files == {
+                "main.log": "never closed, never flushed",
+                "helper.log": "the helper's buffered line",
+                "cycle.txt": "collected at exit",
+            }, ("warm" if result.warm else "cold", code)
+
+
+def test_exit_flushes_a_file_a_library_kept(pair: Pair) -> None:
+    source = """
+        import logging, sys
+        handle = open("kept.txt", "w")
+        sys.modules["json"].kept_by_a_library = handle  # a template module holds it
+        handle.write("flushed at exit")
+        del handle
+        logging.getLogger("x").addHandler(logging.FileHandler("handler.log"))
+        logging.getLogger("x").warning("logged")
+    """
+    for result in pair.both(source):
+        assert result.ok, result.stderr
+        assert (result.workdir / "kept.txt").read_text() == "flushed at exit"
+        assert (result.workdir / "handler.log").read_text() == "logged\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "said"),
+    [
+        ("import atexit\natexit.register(lambda: 1 / 0)\n", 0, "ZeroDivisionError"),
+        ("import sys\nsys.exit(2 ** 40)\n", None, ""),
+        ("import sys\nsys.exit(['a list'])\n", 1, "['a list']"),
+        ("import sys\nsys.stdout = open('/dev/full', 'w')\nprint('lost')\n", 120, "ignored"),
+    ],
+    ids=["atexit-raises", "huge-code", "list-code", "stdout-gone"],
+)
+def test_unusual_exits_end_as_python_ends_them(
+    pair: Pair, source: str, code: int | None, said: str
+) -> None:
+    warm, cold = pair.both(source)
+    assert warm.exit_code == cold.exit_code, (warm.stderr, cold.stderr)
+    if code is not None:
+        assert warm.exit_code == code
+    for result in (warm, cold):
+        assert said in result.stderr
+
+
 # -- random state -------------------------------------------------------------------------------
 
 _RANDOM = """

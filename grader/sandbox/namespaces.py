@@ -63,7 +63,8 @@ shift
 exec setpriv --reuid="$user" --regid="$group" --clear-groups -- "$@"
 """
 ROOT_TOOLS = ("unshare", "mount", "setpriv")
-TEMPLATE_FILES = ("template.py", "kernel.py")  # what the warm template's sandbox adds
+# What the warm template's sandbox adds.
+TEMPLATE_FILES = ("template.py", "kernel.py", "interpreter_exit.py")
 TEMPLATE_IDENTITY = "/run/grader-identity"  # where a warm run stages its /etc files
 _PROJECT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages' parent)
 

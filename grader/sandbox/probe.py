@@ -27,11 +27,12 @@ matters for ``LOGURU_LEVEL`` set inside the script.
 
 from __future__ import annotations
 
+import atexit
+import builtins
 import importlib.abc
 import importlib.machinery
 import json
 import os
-import runpy
 import sys
 import threading
 import traceback
@@ -407,6 +408,30 @@ def _student_traceback(error: BaseException, root: str) -> str:
     return "".join(lines)
 
 
+def run_as_main(path: str, *, clear_at_exit: bool = True) -> None:
+    """Run the file at ``path`` as ``python PATH`` does: in a module that becomes ``__main__``
+    and stays so, whose globals are cleared at exit (see ``_clear_at_exit``)."""
+    main = type(sys)("__main__")
+    loader = importlib.machinery.SourceFileLoader("__main__", path)
+    main.__dict__.update(__file__=path, __cached__=None, __loader__=loader, __builtins__=builtins)
+    with open(path, "rb") as handle:  # bytes: compile reads the coding line, as Python does
+        code = compile(handle.read(), path, "exec")
+    sys.modules["__main__"] = main
+    if clear_at_exit:
+        atexit.register(_clear_at_exit, main.__dict__)  # registered first, so it runs last
+    exec(code, main.__dict__)
+
+
+def _clear_at_exit(names: dict) -> None:
+    """What Python's teardown does to ``__main__`` after atexit: names to None, ``_x`` ones
+    first. The script's objects then go in order, so a file it never closed is flushed before
+    its buffer goes (left to the garbage collector, a file's parts may go in any order)."""
+    for first in (True, False):
+        for name in list(names):
+            if name != "__builtins__" and (not first or name[:1] == "_" != name[1:2]):
+                names[name] = None
+
+
 def main() -> None:
     global _fd, _root
     events, script, *args = sys.argv[1:]
@@ -432,7 +457,7 @@ def main() -> None:
     sys.path[0] = root
     _emit({"kind": "start"})
     try:
-        runpy.run_path(script, run_name="__main__")
+        run_as_main(script)
     except SystemExit as exit_:
         code = exit_.code
         _emit({"kind": "exit", "code": 0 if code is None else code if isinstance(code, int) else 1})

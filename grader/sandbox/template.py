@@ -35,7 +35,9 @@ import socket
 import sys
 import time
 
+import interpreter_exit
 import kernel
+import probe
 import supervisor
 
 _NEVER_PRELOADED = ("loguru", "hydra", "omegaconf")  # a script may configure them by env first
@@ -443,7 +445,7 @@ def _fresh_module_state(temporary: list) -> None:
         fresh = tempfile.TemporaryDirectory(suffix=name[11:] if len(name) > 11 else None)
         _KEPT.append(fresh)  # its finalizer removes the folder at exit, as the original's would
         folder.name = fresh.name
-    for name in ("supervisor", "kernel"):
+    for name in ("supervisor", "kernel", "interpreter_exit", "probe"):
         sys.modules.pop(name, None)
     importlib.invalidate_caches()
     # Seeded from the OS at start-up in a fresh interpreter (Python's own reseeds at fork).
@@ -458,9 +460,17 @@ def _fresh_module_state(temporary: list) -> None:
 def main() -> None:
     config = marshal.loads(bytes.fromhex(sys.argv[1]))
     job = Template(config).serve()
-    import runpy
-
-    runpy.run_path(job["probe"], run_name="__main__")
+    try:
+        probe.run_as_main(job["probe"], clear_at_exit=False)  # its hooks outlive atexit
+    except SystemExit as exit_:
+        code = interpreter_exit.status(exit_.code)
+        if code is None or os.environ.get("PYTHONINSPECT"):
+            raise  # Python's own exit: it prints the code, or the script asked for a prompt
+    else:
+        code = 0
+        if os.environ.get("PYTHONINSPECT"):
+            return
+    interpreter_exit.finish(code)
 
 
 if __name__ == "__main__":
