@@ -48,8 +48,8 @@ _ETC = (
     "fonts",
 )
 SMALL_TMPFS_BYTES = 64 << 20  # /tmp and /dev/shm; the run's own folders have the disk cap
-_MAX_ENTRIES = 20_000  # files and folders copied in or out of one run
-_GRACE_S = 15.0  # time allowed beyond the run's own limit for copying in and out
+MAX_ENTRIES = 20_000  # files and folders copied in or out of one run
+GRACE_S = 15.0  # time allowed beyond the run's own limit for copying in and out
 
 Serve = Callable[[socket.socket], None]
 # A root grader starts bwrap through this (util-linux's unshare, mount and setpriv): in a mount
@@ -135,7 +135,8 @@ def identity_texts(home: Path) -> dict[str, str]:
     }
 
 
-def _identity_files(home: Path) -> dict[str, int]:
+def identity_files(home: Path) -> dict[str, int]:
+    """``identity_texts`` as memory files, by path, for bwrap to put in the run's view."""
     return {path: _data_file(text) for path, text in identity_texts(home).items()}
 
 
@@ -157,7 +158,7 @@ def hand_over(folders: list[Path], user: tuple[int, int] | None) -> None:
             os.chown(path, *user, follow_symlinks=False)
 
 
-def _readonly_views() -> dict[str, Path]:
+def readonly_views() -> dict[str, Path]:
     """What the run sees read-only besides the system: its path in the run, its host path."""
     views = {str(path): path for path in readonly_paths()}
     views[str(INSIDE / "probe.py")] = Path(__file__).with_name("probe.py")
@@ -174,7 +175,7 @@ def launch(
     reach the interpreter and the virtualenv through paths ``nobody`` may walk (the
     interpreter may live below ``/root``): ``_AS_NOBODY`` stages them below ``root`` first.
     """
-    views = _readonly_views()
+    views = readonly_views()
     if template:
         for name in TEMPLATE_FILES:
             views[str(INSIDE / name)] = Path(__file__).with_name(name)
@@ -336,7 +337,7 @@ def execute(
     user = sandbox_user()
     hand_over(writable, user)
     folders = [os.open(path, os.O_RDONLY | os.O_DIRECTORY) for path in writable]
-    data_fds = _identity_files(home)
+    data_fds = identity_files(home)
     config = {
         "command": command,
         "cwd": str(cwd),
@@ -346,7 +347,7 @@ def execute(
         "events_fd": events_fd,
         "mounts": [[fd, str(path)] for fd, path in zip(folders, writable, strict=True)],
         "ports": sorted(serve),
-        "max_entries": _MAX_ENTRIES,
+        "max_entries": MAX_ENTRIES,
     }
     arguments = launch(bwrap, root, limits.disk_mb << 20, data_fds)
     encoded = marshal.dumps(config).hex()
@@ -370,7 +371,7 @@ def execute(
         run_end.close()
     control = Control(grader_end, serve)
     streams.started()
-    killed = not wait_exit(process, limits.time_s + _GRACE_S)
+    killed = not wait_exit(process, limits.time_s + GRACE_S)
     if killed:  # the supervisor was stopped (SIGSTOP), or copying out took too long
         kill_group(process.pid)
         process.wait()

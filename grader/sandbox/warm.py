@@ -110,7 +110,7 @@ class Template:
             user = namespaces.sandbox_user()
             if user is not None:  # bwrap runs as nobody: it must be able to reach its root
                 os.chown(self.root, *user)
-            data_fds = namespaces._identity_files(self.home)
+            data_fds = namespaces.identity_files(self.home)
             arguments = namespaces.launch(
                 self._isolation.bwrap,
                 self.root,
@@ -122,7 +122,7 @@ class Template:
                 "control_fd": template_end.fileno(),
                 "listen_fd": listener.fileno(),
                 "preload": [name for name in PRELOAD if _installed(name)],
-                "views": list(namespaces._readonly_views()),
+                "views": list(namespaces.readonly_views()),
                 "small_bytes": namespaces.SMALL_TMPFS_BYTES,  # /tmp and /dev/shm, as cold
                 "identity": namespaces.TEMPLATE_IDENTITY,
             }
@@ -313,7 +313,7 @@ def execute(
         "limits": limits.rlimits(),
         "mounts": [str(path) for path in writable],
         "ports": sorted(serve),
-        "max_entries": namespaces._MAX_ENTRIES,
+        "max_entries": namespaces.MAX_ENTRIES,
         "parent": str(namespaces.sandbox_parent()),
         "root": str(root),
         "disk_bytes": limits.disk_mb << 20,
@@ -345,7 +345,7 @@ def execute(
         _broken.add(address)
         status = control.status or {}
         raise WarmUnavailable(status.get("text", "the template did not start the run"))
-    control.join(limits.time_s + namespaces._GRACE_S)
+    control.join(limits.time_s + namespaces.GRACE_S)
     killed = control.is_alive()
     if killed:  # the run's supervisor did not report in time: end the run through its C
         _kill(address, run_id)
