@@ -171,6 +171,27 @@ def test_environment_is_scrubbed_and_home_is_private(
     assert "a" * 40 not in result.stdout
 
 
+def test_the_script_is_main_as_python_runs_it(tmp_path: Path, isolation: Isolation) -> None:
+    """``python SCRIPT`` keeps the script's module as ``__main__`` and clears its globals at
+    exit, after atexit: a file it never closed is written out whole (runpy lost it)."""
+    source = """
+        import atexit, sys
+        log = open("unclosed.txt", "w")
+        log.write("written at exit")
+        def keeps_the_globals_in_a_cycle():
+            return log
+        atexit.register(lambda: print("atexit sees log:", log is not None))
+        main = sys.modules["__main__"]
+        print(main.__dict__ is globals(), __package__, __spec__, type(__loader__).__name__)
+    """
+    with Sandbox(_folder(tmp_path, source), Limits(), isolation) as box:
+        result = box.run("script.py")
+        written = (result.workdir / "unclosed.txt").read_text()
+    assert result.ok, result.stderr
+    assert result.stdout == "True None None SourceFileLoader\natexit sees log: True\n"
+    assert written == "written at exit"
+
+
 def test_os_exit_and_crash_are_told_apart(tmp_path: Path, isolation: Isolation) -> None:
     folder = _folder(tmp_path, "import os\nos._exit(0)\n")
     (folder / "crash.py").write_text("def f():\n    return 1 / 0\n\nf()\n")
