@@ -369,6 +369,22 @@ def test_every_run_gets_fresh_seeds_and_seeding_gives_the_cold_numbers(pair: Pai
     assert first["seeded"] == second["seeded"] == cold["seeded"]
 
 
+_THREADS = """
+    import json, os, numpy, torch
+    seen = {"env": os.environ.get("OMP_NUM_THREADS"), "torch": torch.get_num_threads()}
+    torch.set_num_threads(2)  # a script may still ask for more
+    seen["asked"] = torch.get_num_threads()
+    print(json.dumps(seen))
+"""
+
+
+def test_runs_get_one_thread_and_may_ask_for_more(pair: Pair) -> None:
+    """Runs graded side by side each get one OpenMP thread, warm as cold: the template loaded
+    libgomp with the run's OMP_NUM_THREADS, not with one thread per core."""
+    warm, cold = (_json(result) for result in pair.both(_THREADS))
+    assert warm == cold == {"env": "1", "torch": 1, "asked": 2}
+
+
 def test_temporary_names_differ_between_warm_runs(pair: Pair) -> None:
     source = "import os, tempfile\nprint(os.path.basename(tempfile.mkdtemp()))\n"
     names = {pair.run(source, warm=True).stdout for _ in range(2)}

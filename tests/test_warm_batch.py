@@ -126,3 +126,20 @@ def test_a_grading_alone_starts_a_template_only_where_it_pays(
     assert graded.exit_code == 0, graded.stdout + graded.stderr
     seen = graded.results["extra_data"]["exercises"]
     assert {name: entry["warm_runs"] for name, entry in seen.items()} == warm_runs
+
+
+def test_starting_a_template_imports_none_of_its_preload_here() -> None:
+    """The grader only asks which of the template's packages are installed: finding
+    ``torch.nn`` must not import torch into the grader (it cost 4 s before every template)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom grader.sandbox import warm\n"
+        "found = [name for name in warm.PRELOAD if warm._installed(name)]\n"
+        "print(len(found), sorted({n.partition('.')[0] for n in warm.PRELOAD} & set(sys.modules)))"
+    )
+    seen = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert seen.stdout.split(" ", 1) == [str(len(warm.PRELOAD)), "[]\n"], seen.stdout

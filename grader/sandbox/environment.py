@@ -18,6 +18,12 @@ _PASSED_THROUGH = (
 )
 
 MARKER = "GRADER_SANDBOX_ID"
+# One OpenMP/BLAS thread per run. Runs are graded side by side (an exercise's workers, a
+# batch's students, the test suite's workers), and torch's default of one spinning thread
+# per core made two concurrent trainings on 2 cores 2x slower each, ten times slower warm;
+# a lone run of the course's small models is no slower on one thread. A script may still
+# call torch.set_num_threads. Read when libgomp loads, so the warm template has it too.
+THREADS = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
 def wandb_root(home: Path) -> Path:
@@ -60,6 +66,7 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_DATA_HOME": str(home / ".local" / "share"),
+            **THREADS,
             MARKER: sandbox_id,
         }
     )
