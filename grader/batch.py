@@ -1,6 +1,7 @@
 """Grading a whole class: one grader process per student, as many at once as there are cores.
 
-Each student's grading runs as its own ``python -m grader`` process with a time limit, so a
+Each student's grading runs as its own grader process with a time limit, forked from a grader
+that imported itself once (``preforked.py``) and otherwise just as ``python -m grader``, so a
 submission that hangs, crashes or is malformed costs only its own row. ``--shard i/n`` grades
 every n-th student (for a CI matrix) and ``merge_gradebooks`` joins the shards' CSV files into
 exactly the CSV an unsharded run writes.
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .course import Course, Exercise, UsageError, load_course
+from .preforked import PreforkedGrader, ServerUnavailable
 from .report.gradebook import CanvasReport, Roster, assignment_names, read_roster, write_canvas
 from .sandbox.reaper import kill_group, kill_marked
 from .submission import Submission
@@ -78,35 +80,69 @@ def _grade_student(
     results_dir: Path,
     config: Path | None,
     isolation: str,
+    grader: PreforkedGrader | None,
 ) -> Row:
     empty = {e.name: 0.0 for e in exercises}
     if not folder.is_dir() or not any(map(Submission.open(folder).has, course.exercises)):
         return Row(folder.name, "malformed", empty)
     results = results_dir / f"{folder.name}.json"
-    command = [sys.executable, "-m", "grader", "--submission", str(folder), "--json", str(results)]
-    command += ["--no-color", "--jobs", "1", "--allow-missing", "--isolation", isolation]
-    command += [e.name for e in exercises] + (["--config", str(config)] if config else [])
+    argv = ["--submission", str(folder), "--json", str(results), "--no-color", "--jobs", "1"]
+    argv += ["--allow-missing", "--isolation", isolation]
+    argv += [e.name for e in exercises] + (["--config", str(config)] if config else [])
     marker = uuid.uuid4().hex
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env={**os.environ, BATCH_MARKER: marker, "NO_COLOR": "1"},
-    )
-    try:
-        code = process.wait(timeout=_time_limit(exercises))
-    except subprocess.TimeoutExpired:
-        code = None
-    kill_group(process.pid)
+    env = {**os.environ, BATCH_MARKER: marker, "NO_COLOR": "1"}
+    code = _run_grading(grader, argv, env, _time_limit(exercises))
     kill_marked(f"{BATCH_MARKER}={marker}".encode())
-    process.wait()
     if code is None:
         return Row(folder.name, "timeout", empty)
     scores = _scores(results, exercises)
     if code not in (0, 1) or scores is None:
         return Row(folder.name, "error", empty)
     return Row(folder.name, "full marks" if code == 0 else "graded", scores)
+
+
+def _run_grading(
+    grader: PreforkedGrader | None, argv: list[str], env: dict[str, str], limit: float
+) -> int | None:
+    """``python -m grader ARGV``, forked from the preforked grader where there is one; its
+    exit status, or None when it ran past ``limit`` (it is then killed, with its group)."""
+    if grader is not None:
+        with open(os.devnull, "wb") as null:
+            try:
+                return grader.grade(
+                    argv,
+                    env=env,
+                    cwd=Path.cwd(),
+                    stdout=null.fileno(),
+                    stderr=null.fileno(),
+                    timeout=limit,
+                )
+            except ServerUnavailable:
+                pass  # graded below, as a process of its own
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
+    )
+    try:
+        code: int | None = process.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        code = None
+    kill_group(process.pid)
+    process.wait()
+    return code
+
+
+def _preforked() -> PreforkedGrader | None:
+    """One grader imported once for the whole batch; without it, each student is graded by a
+    ``python -m grader`` of its own (slower by the grader's imports, the same otherwise)."""
+    try:
+        return PreforkedGrader()
+    except ServerUnavailable as error:
+        print(f"batch: grading each student in a new process ({error})", file=sys.stderr)
+        return None
 
 
 def _scores(results: Path, exercises: list[Exercise]) -> dict[str, float] | None:
@@ -203,14 +239,21 @@ def run_batch(
     results_dir.mkdir(parents=True, exist_ok=True)
     progress = Progress(max(len(folders), 1))
     rows: list[Row] = []
-    with ThreadPoolExecutor(max_workers=jobs or len(os.sched_getaffinity(0))) as pool:
-        futures = [
-            pool.submit(_grade_student, f, course, exercises, results_dir, config, isolation)
-            for f in folders
-        ]
-        for future in as_completed(futures):
-            rows.append(future.result())
-            progress.step(rows[-1])
+    grader = _preforked() if folders else None
+    try:
+        with ThreadPoolExecutor(max_workers=jobs or len(os.sched_getaffinity(0))) as pool:
+            futures = [
+                pool.submit(
+                    _grade_student, f, course, exercises, results_dir, config, isolation, grader
+                )
+                for f in folders
+            ]
+            for future in as_completed(futures):
+                rows.append(future.result())
+                progress.step(rows[-1])
+    finally:
+        if grader is not None:
+            grader.close()
     if read is None:
         write_gradebook(gradebook, rows, exercises)
     else:

@@ -8,10 +8,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
+
+from grader.preforked import PreforkedGrader
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,22 +43,47 @@ class Graded:
 
 
 def run_grader(
-    *args: str, env: dict | None = None, cwd: Path = ROOT, timeout: float = 900
+    *args: str,
+    env: dict | None = None,
+    cwd: Path = ROOT,
+    timeout: float = 900,
+    preforked: PreforkedGrader | None = None,
 ) -> Graded:
-    """Run the grader's command line in a subprocess, as students and CI do."""
+    """Run the grader's command line in a subprocess, as students and CI do; or, given the
+    ``preforked`` grader, in a grading forked from it, as a batch does."""
     json_file = None
     if "--json" in args:
         json_file = Path(args[args.index("--json") + 1])
-    process = subprocess.run(
-        [sys.executable, "-m", "grader", *args],
-        cwd=cwd,
-        env={**os.environ, "NO_COLOR": "1", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    if preforked is None:
+        process = subprocess.run(
+            [sys.executable, "-m", "grader", *args],
+            cwd=cwd,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        code, stdout, stderr = process.returncode, process.stdout, process.stderr
+    else:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            code = preforked.grade(
+                args,
+                env=environment,
+                cwd=cwd,
+                stdout=out.fileno(),
+                stderr=err.fileno(),
+                timeout=timeout,
+            )
+            assert code is not None, f"the grading ran past {timeout} s"
+            stdout, stderr = (_text(f) for f in (out, err))
     results = json.loads(json_file.read_text()) if json_file and json_file.exists() else None
-    return Graded(process.returncode, process.stdout, process.stderr, results)
+    return Graded(code, stdout, stderr, results)
+
+
+def _text(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode("utf-8", errors="replace")
 
 
 def submission_with(tmp_path: Path, exercise: str, source: Path) -> Path:
@@ -70,7 +100,9 @@ def course_file_of(exercise: str) -> Path:
     return next(path for entry, path in shipped_exercises() if entry.name == exercise)
 
 
-def grade_folder(tmp_path: Path, exercise: str, source: Path) -> Graded:
+def grade_folder(
+    tmp_path: Path, exercise: str, source: Path, preforked: PreforkedGrader | None = None
+) -> Graded:
     submission = submission_with(tmp_path, exercise, source)
     return run_grader(
         exercise,
@@ -80,6 +112,7 @@ def grade_folder(tmp_path: Path, exercise: str, source: Path) -> Graded:
         str(tmp_path / "r.json"),
         "--config",
         str(course_file_of(exercise)),
+        preforked=preforked,
     )
 
 
@@ -118,3 +151,11 @@ def warm_template() -> str | None:
     from grader.sandbox.isolation import current
 
     return warm.start(current())
+
+
+@pytest.fixture(scope="session")
+def preforked_grader(warm_template: str | None) -> Iterator[PreforkedGrader]:
+    """One grader imported once per test process, forking the gradings test_validity makes
+    (as a batch grades its students): each costs its checks, not the grader's imports."""
+    with PreforkedGrader() as grader:
+        yield grader

@@ -13,7 +13,7 @@ from .conftest import ROOT
 # Top to bottom; a module may import its own room and the rooms below it. A room is a module
 # or package name below ``grader``; the longest matching name decides.
 ROOMS = [
-    ("", "__main__", "cli", "batch", "watch", "sweep", "consistency"),  # the front doors
+    ("", "__main__", "cli", "batch", "preforked", "watch", "sweep", "consistency"),  # front doors
     ("judge",),  # runs the checks
     ("checks",),  # decides and words
     ("report",),  # tells

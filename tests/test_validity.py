@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader.course import shipped_exercises
+from grader.preforked import PreforkedGrader
 from grader.sandbox import warm
 from grader.sandbox.isolation import probe_namespaces
 
@@ -33,8 +34,10 @@ def _case_id(path: Path) -> str:
 
 
 @pytest.mark.parametrize("exercise", list(EXERCISES))
-def test_solution_gets_full_marks(exercise: str, tmp_path: Path) -> None:
-    graded = grade_folder(tmp_path, exercise, ROOT / "solutions" / exercise)
+def test_solution_gets_full_marks(
+    exercise: str, tmp_path: Path, preforked_grader: PreforkedGrader
+) -> None:
+    graded = grade_folder(tmp_path, exercise, ROOT / "solutions" / exercise, preforked_grader)
     assert graded.exit_code == 0, graded.stdout + graded.stderr
     assert graded.results["score"] == graded.results["max_score"] > 0
     # The course entry's `runs` is what a grading really makes (a batch's time limit uses it).
@@ -51,8 +54,10 @@ def _runs_warm(exercise: str) -> bool:
 
 
 @pytest.mark.parametrize("exercise", list(EXERCISES))
-def test_untouched_stub_fails(exercise: str, tmp_path: Path) -> None:
-    graded = grade_folder(tmp_path, exercise, ROOT / "exercises" / exercise)
+def test_untouched_stub_fails(
+    exercise: str, tmp_path: Path, preforked_grader: PreforkedGrader
+) -> None:
+    graded = grade_folder(tmp_path, exercise, ROOT / "exercises" / exercise, preforked_grader)
     assert graded.exit_code == 1, graded.stdout + graded.stderr
     assert graded.results["score"] < graded.results["max_score"]
     for test in graded.results["tests"]:
@@ -62,7 +67,7 @@ def test_untouched_stub_fails(exercise: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_submission_case(case: Path, tmp_path: Path) -> None:
+def test_submission_case(case: Path, tmp_path: Path, preforked_grader: PreforkedGrader) -> None:
     spec = tomllib.loads(case.read_text())
     exercise = case.parent.parent.name
     submission = submission_with(tmp_path, exercise, case.parent)
@@ -76,6 +81,7 @@ def test_submission_case(case: Path, tmp_path: Path) -> None:
         str(tmp_path / "r.json"),
         "--config",
         str(course_file_of(exercise)),
+        preforked=preforked_grader,
     )
     lost, may_lose = set(spec["lost"]), set(spec.get("may_lose", []))
     assert lost <= graded.failed_checks() <= lost | may_lose, (spec["description"], graded.stdout)
