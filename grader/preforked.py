@@ -131,10 +131,10 @@ def _accept(
     request = json.loads(message)
     pid = os.fork()
     if pid == 0:
-        control.close()
+        for other in (control, reply, *running.values()):  # other gradings' replies among them
+            other.close()
         for fd in keep_out:
             os.close(fd)
-        reply.close()
         _become_grading(request, stdout, stderr)
     os.close(stdout)
     os.close(stderr)
