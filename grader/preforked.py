@@ -21,6 +21,7 @@ three descriptors: the reply socket, stdout and stderr. On the reply socket the 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -38,6 +39,7 @@ import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .readers.mlflow_store import QUIET
 from .sandbox.environment import THREADS
 from .sandbox.reaper import kill_group
 
@@ -60,7 +62,6 @@ OPTIONAL = (
 )
 # The command itself, this module, and the template's script (the sandbox runs it by path).
 _NOT_PRELOADED = ("grader.__main__", "grader.preforked", "grader.sandbox.template")
-_QUIET = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}  # as mlflow_store's
 _MESSAGE = 1 << 20  # a request (its environment included) fits in one message
 _READY_S = 300.0
 _GRACE_S = 30.0  # after a kill, for the grading's status to come back
@@ -79,7 +80,7 @@ def preload() -> list[str]:
     needs it imports it again, and reports it."""
     from _pytest.config import default_plugins
 
-    os.environ.update(_QUIET)  # MLflow reads its logging settings when imported
+    os.environ.update(QUIET)  # no MLflow telemetry from the server, as from the grader's reads
     failed = []
     names = ["pytest", *(f"_pytest.{name}" for name in default_plugins)]
     names += [
@@ -289,11 +290,13 @@ class PreforkedGrader:
                 raise ServerUnavailable("the preforked grader did not start the grading")
             try:
                 status: int | None = _receive(mine, timeout)["status"]
-            except (TimeoutError, KeyError):
+            except TimeoutError:
                 status = None
-            kill_group(pid)  # and whatever it left in its process group, as a batch always did
+            finally:  # also when the server is gone: its grading must not outlive it
+                kill_group(pid)  # and what it left in its process group, as a batch always did
             if status is None:
-                _receive(mine, _GRACE_S)
+                with contextlib.suppress(TimeoutError, ServerUnavailable):
+                    _receive(mine, _GRACE_S)  # the killed grading's status, once reaped
             return status
 
     def close(self) -> None:

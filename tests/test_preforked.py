@@ -124,40 +124,71 @@ def test_a_grading_past_its_time_is_killed_with_its_group(
         os.close(null)
     assert code is None
     assert time.monotonic() - started < 30
+    left = _children(server.process.pid)
+    assert not any(map(_alive, left)), left  # killed and reaped before grade() returned
     assert server.grade(["--help"], env=dict(os.environ), cwd=ROOT, stdout=1, stderr=2) == 0
 
 
-def test_closing_the_server_ends_the_gradings_it_runs(tmp_path: Path) -> None:
+def _children(pid: int) -> list[int]:
+    return [p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if _parent(p) == pid]
+
+
+def _hanging_grading(
+    tmp_path: Path, server: PreforkedGrader
+) -> tuple[threading.Thread, dict, list[int]]:
+    """A grading whose run sleeps (until its 10 s limit), started in a thread: the thread, what
+    ``grade`` returned or raised, and the grading's pid."""
     submission = tmp_path / "submission" / "exercise1_log_levels"
     submission.mkdir(parents=True)
     (submission / "my_logger.py").write_text(HANG)
-    server = PreforkedGrader()
     outcome: dict = {}
-    null = os.open(os.devnull, os.O_WRONLY)
 
     def grade() -> None:
-        argv = ["1", "--submission", str(submission.parent), "--cold"]
+        null = os.open(os.devnull, os.O_WRONLY)
+        argv = ["1", "--submission", str(submission.parent)]
         try:
             outcome["code"] = server.grade(
                 argv, env=dict(os.environ), cwd=ROOT, stdout=null, stderr=null
             )
         except ServerUnavailable as error:
             outcome["error"] = error
+        finally:
+            os.close(null)
 
     worker = threading.Thread(target=grade)
     worker.start()
     time.sleep(2)
-    gradings = [
-        int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == server.process.pid
-    ]
+    gradings = _children(server.process.pid)
     assert gradings, "the grading did not start"
+    return worker, outcome, gradings
+
+
+def test_closing_the_server_ends_the_gradings_it_runs(tmp_path: Path) -> None:
+    server = PreforkedGrader()
+    worker, outcome, gradings = _hanging_grading(tmp_path, server)
     server.close()
     worker.join(timeout=60)
-    os.close(null)
     assert not worker.is_alive()
     assert server.process.returncode is not None
     assert not any(map(_alive, gradings))
-    assert outcome.get("code", -9) == -9 or "error" in outcome
+    # It closed the grading's socket without a status: the client says the server is gone.
+    assert set(outcome) == {"error"}, outcome
+
+
+def test_a_grading_does_not_outlive_a_killed_server(tmp_path: Path) -> None:
+    """A batch grades the student again in a process of its own when the server is gone, so
+    the first grading must not go on beside it (writing the same results.json)."""
+    server = PreforkedGrader()
+    worker, outcome, gradings = _hanging_grading(tmp_path, server)
+    server.process.kill()  # no chance to kill its gradings itself
+    worker.join(timeout=60)
+    server.close()
+    assert not worker.is_alive()
+    assert set(outcome) == {"error"}, outcome
+    deadline = time.monotonic() + 2  # well before the run's own 10 s limit would end it
+    while any(map(_alive, gradings)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, gradings)), gradings
 
 
 def _parent(pid: int) -> int | None:
