@@ -53,6 +53,7 @@ class Exercise:
     checks: tuple[CheckSpec, ...]
     tools: tuple[str, ...] = ()  # what it teaches (loguru, hydra, wandb, docker): report tags
     warm: bool = False  # its runs fork from the warm template (torch, wandb imported once)
+    warm_nested: bool = False  # so do the `python SCRIPT.py` its scripts start (exercise 12)
 
     @property
     def script(self) -> str:
@@ -145,6 +146,7 @@ _EXERCISE_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "limits": (dict, {}),
     "tools": (list, []),
     "warm": (bool, False),
+    "warm_nested": (bool, False),
     "checks": (dict, _REQUIRED),
 }
 _ENVIRONMENT_KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
@@ -234,6 +236,7 @@ def _exercise(name: str, number: int, slug: str, table: Any, defaults: dict) -> 
         checks=checks,
         tools=_strings(entry["tools"], f"[{name}].tools") if entry["tools"] else (),
         warm=entry["warm"],
+        warm_nested=entry["warm_nested"],
     )
 
 

@@ -101,7 +101,7 @@ def run_one(exercise: Exercise, folder: Path, metric: str, run: SweepRun) -> Swe
     from .sandbox import Sandbox
 
     started = time.monotonic()
-    with Sandbox(folder, exercise.limits, warm=exercise.warm) as box:
+    with Sandbox(folder, exercise.limits, warm=exercise.warm, nested=exercise.warm_nested) as box:
         training = run_training(box, exercise.script, run.config)
         wandb_run = training.wandb
         run.metric = last_metric(wandb_run, metric) if wandb_run else None

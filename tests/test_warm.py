@@ -57,14 +57,17 @@ def _wait_for_template() -> None:
 class Pair:
     """Warm and cold sandboxes over one exercise folder, one of each per ``Limits``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, nested: bool = False) -> None:
         self.folder = folder
+        self.nested = nested  # the runs' own `python SCRIPT.py` fork warm too (nested.py)
         self._boxes: dict[tuple[bool, Limits], Sandbox] = {}
 
     def box(self, warm: bool, limits: Limits = QUICK) -> Sandbox:
         key = (warm, limits)
         if key not in self._boxes:
-            self._boxes[key] = Sandbox(self.folder, limits, NAMESPACES, warm=warm)
+            self._boxes[key] = Sandbox(
+                self.folder, limits, NAMESPACES, warm=warm, nested=self.nested
+            )
         return self._boxes[key]
 
     def run(

@@ -67,7 +67,9 @@ class Judge:
         if start is not None:
             self._claimed[exercise.name] = start
         box = start.sandbox if start else None
-        with box or Sandbox(exercise_dir, exercise.limits, warm=exercise.warm) as box:
+        with box or Sandbox(
+            exercise_dir, exercise.limits, warm=exercise.warm, nested=exercise.warm_nested
+        ) as box:
             yield box
             self.runs[exercise.name] = box.runs
             self.warm_runs[exercise.name] = box.warm_runs

@@ -26,7 +26,7 @@ class EarlyStart:
 
     @classmethod
     def start(cls, exercise: Exercise, folder: Path) -> EarlyStart:
-        sandbox = Sandbox(folder, exercise.limits, warm=exercise.warm)
+        sandbox = Sandbox(folder, exercise.limits, warm=exercise.warm, nested=exercise.warm_nested)
         pool = ThreadPoolExecutor(1, thread_name_prefix="early-run")
         future = pool.submit(run_training, sandbox, exercise.script, parse_cli(exercise.args))
         pool.shutdown(wait=False)

@@ -41,12 +41,18 @@ def status(code: object) -> int | None:
     return None
 
 
-def finish(code: int) -> None:
-    """Exit as Python would with ``code`` once the script has ended."""
+def finish(code: int, signal_number: int | None = None) -> None:
+    """Exit as Python would with ``code`` once the script has ended (or, for an uncaught
+    KeyboardInterrupt, by ``signal_number`` after the same teardown)."""
     _steps()
     if not _flushed(sys.stdout, report=True):
         code = 120
     _flushed(sys.stderr, report=False)
+    if signal_number is not None:
+        import signal
+
+        signal.signal(signal_number, signal.SIG_DFL)
+        os.kill(os.getpid(), signal_number)
     os._exit(code & 0xFF)
 
 

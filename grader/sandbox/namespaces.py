@@ -64,7 +64,7 @@ exec setpriv --reuid="$user" --regid="$group" --clear-groups -- "$@"
 """
 ROOT_TOOLS = ("unshare", "mount", "setpriv")
 # What the warm template's sandbox adds.
-TEMPLATE_FILES = ("template.py", "kernel.py", "interpreter_exit.py")
+TEMPLATE_FILES = ("template.py", "kernel.py", "interpreter_exit.py", "nested.py", "launcher.py")
 TEMPLATE_IDENTITY = "/run/grader-identity"  # where a warm run stages its /etc files
 _PROJECT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages' parent)
 
@@ -179,6 +179,8 @@ def launch(
     if template:
         for name in TEMPLATE_FILES:
             views[str(INSIDE / name)] = Path(__file__).with_name(name)
+        # The interpreter itself, where the launcher over its file hands a run on (nested.py).
+        views[str(INSIDE / "python")] = Path(os.path.realpath(sys.executable))
     user = sandbox_user()
     if user is None:
         return bwrap_arguments(bwrap, root, disk_bytes, views, data_fds, template)

@@ -117,6 +117,7 @@ class Sandbox:
         limits: Limits,
         isolation: Isolation | None = None,
         warm: bool = False,
+        nested: bool = False,
     ) -> None:
         self.source = Path(source)
         self.limits = limits
@@ -124,6 +125,7 @@ class Sandbox:
         # Runs fork from the warm template (see ``warm.py``) where they can; started now, so
         # that its imports overlap whatever comes before the first run.
         self.template = warm_runs.start(self.isolation) if warm else None
+        self.nested = nested  # and so do the `python SCRIPT.py` its runs start (nested.py)
         self.root = Path(tempfile.mkdtemp(prefix="grader-", dir=namespaces.sandbox_parent()))
         self.runs = 0  # runs started so far
         self.warm_runs = 0  # of them, forked from the warm template
@@ -216,7 +218,9 @@ class Sandbox:
                 outcome = None
                 if probe and self.template and warm_runs.eligible(env):
                     try:
-                        outcome = warm_runs.execute(self.template, command, **where, **common)
+                        outcome = warm_runs.execute(
+                            self.template, command, nested=self.nested, **where, **common
+                        )
                     except warm_runs.WarmUnavailable:
                         self.template = None  # this run and the next are cold
                 if outcome is None:

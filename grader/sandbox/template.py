@@ -37,6 +37,7 @@ import time
 
 import interpreter_exit
 import kernel
+import nested
 import probe
 import supervisor
 
@@ -76,6 +77,7 @@ class Template:
         self.listener = socket.socket(fileno=config["listen_fd"])
         self.children: dict[str, int] = {}
         self.kept_fds: set[int] = set()  # opened by the imports: the runs keep them
+        self.interpreter = sys.executable  # nested.REAL once a run's launcher is in place
         self.rc_file = ""
 
     # -- start --------------------------------------------------------------------------------
@@ -205,7 +207,8 @@ class Template:
         os.setsid()  # the run's process group and session are its own, not the template's
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)  # pid 1: ignored from inside then
         kernel.set_dumpable(False)
-        _filesystem(job, self.config)
+        if _filesystem(job, self.config):
+            self.interpreter = nested.REAL
         kernel.loopback_up()
         config = {
             "mounts": list(zip(fds[5:], job["mounts"], strict=True)),
@@ -222,13 +225,20 @@ class Template:
         os._exit(0)
 
     def _fork_student(self, job: dict, fds: list[int]) -> int:
+        told, tell = os.pipe()  # S writes the pid of Z, its nested runs' server, here
         pid = os.fork()
         if pid == 0:  # out of the supervisor's frames, up to main(), which runs the script
-            raise _InStudent(self._student(job, fds))
+            os.close(told)
+            raise _InStudent(self._student(job, fds, tell))
+        os.close(tell)
         _close(fds[_EVENTS : _STDERR + 1])
+        with os.fdopen(told, "rb") as pipe:
+            server = pipe.read()  # S's set-up, ours: nothing of the student's runs before
+        if server:
+            supervisor.HELPERS.add(int(server))
         return pid
 
-    def _student(self, job: dict, fds: list[int]) -> dict:
+    def _student(self, job: dict, fds: list[int], tell: int) -> dict:
         try:
             import resource
 
@@ -246,7 +256,7 @@ class Template:
             for target, source in ((0, _STDIN), (1, _STDOUT), (2, _STDERR)):
                 os.dup2(fds[source], target)
             events = fds[_EVENTS]
-            keep = {0, 1, 2, events, *self.kept_fds}
+            keep = {0, 1, 2, events, tell, *self.kept_fds}
             _close(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) not in keep)
             os.chdir(job["cwd"])
             os.environ.clear()
@@ -254,7 +264,12 @@ class Template:
             command = [sys.executable, job["probe"], f"fd:{events}", *job["script"]]
             if not self._same_imports(job):
                 os.set_inheritable(events, True)
-                os.execve(command[0], command, job["env"])
+                os.execve(self.interpreter, command, job["env"])
+            if self.interpreter == nested.REAL:  # the launcher stands in for the interpreter
+                request = self._nested_server(job, tell, events)
+                if request is not None:
+                    return self._nested(job, *request)
+            os.close(tell)
             _fresh_module_state(self.temporary)
             for refresh in dict.fromkeys(self.refresh):
                 refresh()
@@ -264,6 +279,55 @@ class Template:
         except BaseException as error:
             os.write(2, f"grader sandbox: could not start the run: {error}\n".encode())
             os._exit(127)
+
+    def _nested_server(self, job: dict, tell: int, events: int) -> tuple | None:
+        """Fork Z (``nested.py``); None in S, once Z's pid is told to P; in W, its request."""
+        listener = nested.listen()
+        pid = os.fork()
+        if pid == 0:
+            _close([tell, events])
+            return nested.serve(listener)
+        listener.close()
+        os.write(tell, str(pid).encode())
+        return None
+
+    def _nested(self, job: dict, request: dict, fds: list[int]) -> dict:
+        """W: become ``python SCRIPT.py ARGS`` as the launcher was asked, as S becomes the
+        script's process; where the template's imports would differ from that run's, the
+        interpreter itself runs it (cold, in place)."""
+        try:
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            keep = {0, 1, 2, *self.kept_fds}
+            _close(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) not in keep)
+            os.setpgid(0, 0)  # its group is its own: a launcher that is killed takes it along
+            nested.apply_process_state(request)
+            os.chdir(request["cwd"])
+            argv, env = request["argv"], request["env"]
+            os.environ.clear()
+            os.environ.update(env)
+            script = os.path.abspath(argv[1])
+            if not self._read_later(env, job["env"]) or not self._same_imports(
+                {"script": [script]}
+            ):
+                os.execve(nested.REAL, argv, env)
+            _fresh_module_state(self.temporary)
+            for refresh in dict.fromkeys(self.refresh):
+                refresh()
+            sys.argv = argv[1:]
+            sys.orig_argv = list(argv)
+            sys.path[0] = os.path.dirname(script)
+            return {"kind": "nested", "script": script}
+        except BaseException as error:
+            os.write(2, f"grader sandbox: could not start a warm python: {error}\n".encode())
+            os._exit(127)
+
+    def _read_later(self, env: dict, run_env: dict) -> bool:
+        """Does ``env`` differ from the run's own only in what nothing imported here reads
+        at import (the run's own differs from the template's only so: ``warm.eligible``)?"""
+        names, prefixes = self.config["read_later"], tuple(self.config["read_later_prefixes"])
+        changed = {name for name in {*env, *run_env} if env.get(name) != run_env.get(name)}
+        return all(name in names or name.startswith(prefixes) for name in changed)
 
     def _same_imports(self, job: dict) -> bool:
         """Would the modules imported here have read the same at import in this run?"""
@@ -320,9 +384,10 @@ def _python_threads() -> int:
     return threading.active_count()
 
 
-def _filesystem(job: dict, config: dict) -> None:
+def _filesystem(job: dict, config: dict) -> bool:
     """What bwrap gives a cold run and a run must not share: /proc, /tmp, /dev/shm, ptys, its
-    own folders' tmpfs and its own identity files. Mounts here are this run's only."""
+    own folders' tmpfs and its own identity files; and the launcher over the interpreter's
+    file (``nested.py``). Mounts here are this run's only. Whether the launcher is there."""
     small = f"size={config['small_bytes']},mode=1777"
     staging = config["identity"]  # an empty folder of the template's view (bwrap --dir)
     views = config["views"]
@@ -360,7 +425,21 @@ def _filesystem(job: dict, config: dict) -> None:
         with open(staged, "w") as handle:
             handle.write(content)
         kernel.bind_readonly(staged, target)
+    launcher = job.get("nested", False) and _bind_launcher(staging)
     kernel.unmount(staging)
+    return launcher
+
+
+def _bind_launcher(staging: str) -> bool:
+    """``launcher.py``, marked executable, over the file the interpreter's paths lead to."""
+    if not (os.path.isfile(nested.REAL) and os.path.isfile(nested.LAUNCHER)):
+        return False  # an older view: nested runs stay cold
+    staged = os.path.join(staging, "python")
+    with open(nested.LAUNCHER, "rb") as source, open(staged, "wb") as copy:
+        copy.write(source.read())
+    os.chmod(staged, 0o755)
+    kernel.bind_readonly(staged, os.path.realpath(sys.executable))
+    return True
 
 
 def _user_site() -> None:
@@ -460,6 +539,8 @@ def _fresh_module_state(temporary: list) -> None:
 def main() -> None:
     config = marshal.loads(bytes.fromhex(sys.argv[1]))
     job = Template(config).serve()
+    if job.get("kind") == "nested":
+        _run_nested(job["script"])
     try:
         probe.run_as_main(job["probe"], clear_at_exit=False)  # its hooks outlive atexit
     except SystemExit as exit_:
@@ -471,6 +552,30 @@ def main() -> None:
         if os.environ.get("PYTHONINSPECT"):
             return
     interpreter_exit.finish(code)
+
+
+def _run_nested(script: str) -> None:
+    """W: run ``script`` as ``python SCRIPT`` does, its traceback without this file's frames."""
+    signal_number = None
+    try:
+        probe.run_as_main(script)
+    except SystemExit as exit_:
+        code = interpreter_exit.status(exit_.code)
+        if code is None:
+            raise  # Python's own exit: it prints the code
+    except BaseException as error:
+        trace = error.__traceback__
+        while trace is not None and trace.tb_frame.f_code.co_filename != script:
+            trace = trace.tb_next
+        if trace is not None:
+            error.with_traceback(trace)  # what Python's hook prints (not only its argument)
+        sys.excepthook(type(error), error, error.__traceback__)
+        code = 1
+        if isinstance(error, KeyboardInterrupt):
+            signal_number = _signal.SIGINT  # Python ends by SIGINT then, after its teardown
+    else:
+        code = 0
+    interpreter_exit.finish(code, signal_number)
 
 
 if __name__ == "__main__":

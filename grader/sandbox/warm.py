@@ -125,6 +125,8 @@ class Template:
                 "views": list(namespaces.readonly_views()),
                 "small_bytes": namespaces.SMALL_TMPFS_BYTES,  # /tmp and /dev/shm, as cold
                 "identity": namespaces.TEMPLATE_IDENTITY,
+                "read_later": sorted(_READ_LATER),  # what a nested run's environment may change
+                "read_later_prefixes": list(_READ_LATER_PREFIXES),
             }
             inside = str(namespaces.INSIDE / "template.py")
             command = [*arguments, "--", sys.executable, inside, marshal.dumps(config).hex()]
@@ -293,6 +295,7 @@ def execute(
     writable: list[Path],
     events_fd: int,
     serve: Mapping[int, namespaces.Serve],
+    nested: bool = False,
 ) -> dict:
     """Run ``command`` (``python PROBE fd:N SCRIPT ARGS``) forked from the template at
     ``address``; the same result as ``namespaces.execute``. Raises ``WarmUnavailable`` when
@@ -320,6 +323,7 @@ def execute(
         "root": str(root),
         "disk_bytes": limits.disk_mb << 20,
         "identity": namespaces.identity_texts(home),
+        "nested": nested,  # its own `python SCRIPT.py` fork from here too (nested.py)
     }
     fds = [run_end.fileno(), events_fd, stdin_fd, streams.stdout, streams.stderr, *folders]
     started = time.monotonic()
