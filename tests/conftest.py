@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,11 @@ import pytest
 from grader.preforked import PreforkedGrader
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite runs as from a terminal: a SIGINT that came ignored (a background job of a
+# script) would pass on to every grader and run it starts, and tests interrupt some of them.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 import textwrap
 import threading
@@ -104,18 +106,26 @@ class Pair:
             box.close()
 
 
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+def pair_over(
+    tmp_path_factory: pytest.TempPathFactory, files: Mapping[str, str], nested: bool = False
+) -> Iterator[Pair]:
+    """A module's Pair over a folder holding ``files``, its template ready."""
     if not warm_runs.enabled():
         pytest.skip(f"{warm_runs.COLD}=1 turns warm runs off")
     folder = tmp_path_factory.mktemp("warm") / "exercise"
     folder.mkdir()
-    (folder / "notes.txt").write_text("copied in\n")
-    runs = Pair(folder)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    runs = Pair(folder, nested)
     runs.box(warm=True)  # starts the template if the session has none
     _wait_for_template()
     yield runs
     runs.close()
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    yield from pair_over(tmp_path_factory, {"notes.txt": "copied in\n"})
 
 
 def _tidy(result: RunResult) -> str:
@@ -823,3 +833,35 @@ def test_wandb_image_uses_a_temporary_folder_of_the_run(pair: Pair) -> None:
         assert result.ok, result.stderr
         assert result.stdout.splitlines()[0] == "True True"
         assert result.tidy(result.stdout.splitlines()[1]).startswith("~/tmp/")
+
+
+_SIGINT_BOTH_WAYS = """
+import sys, tempfile
+from pathlib import Path
+from grader.sandbox import Limits, Sandbox
+folder = Path(tempfile.mkdtemp())
+script = "import signal as s\\nprint(s.getsignal(s.SIGINT) == s.SIG_IGN)\\n"
+(folder / "script.py").write_text(script)
+for warm in (True, False):
+    with Sandbox(folder, Limits(time_s=60), warm=warm) as box:
+        result = box.run("script.py")
+        print(result.warm, result.stdout.strip())
+"""
+
+
+def test_a_sigint_the_grader_got_ignored_is_ignored_warm_as_cold(tmp_path: Path) -> None:
+    """A batch started in the background of a script has SIGINT ignored; a cold run inherits
+    that through bwrap, so a warm one must too (its own template, started in that state)."""
+    if not warm_runs.enabled():
+        pytest.skip(f"{warm_runs.COLD}=1 turns warm runs off")
+    env = {k: v for k, v in os.environ.items() if k != warm_runs.ADDRESS}
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGINT_BOTH_WAYS],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=_READY_S,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True True\nFalse True\n", done.stderr  # warm: ignored; cold: ignored

@@ -18,9 +18,8 @@ from collections.abc import Iterator
 import pytest
 
 from grader.sandbox import RunResult
-from grader.sandbox import warm as warm_runs
 
-from .test_warm import NAMESPACES, Pair, _wait_for_template
+from .test_warm import NAMESPACES, Pair, pair_over
 
 pytestmark = pytest.mark.skipif(not NAMESPACES.namespaced, reason=NAMESPACES.reason)
 
@@ -132,16 +131,7 @@ _WORLDS = ("world", "inherited", "import_time_variable", "after_junk")  # the ch
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    if not warm_runs.enabled():
-        pytest.skip(f"{warm_runs.COLD}=1 turns warm runs off")
-    folder = tmp_path_factory.mktemp("nested") / "exercise"
-    folder.mkdir()
-    (folder / "child.py").write_text(_CHILD)
-    runs = Pair(folder, nested=True)
-    runs.box(warm=True)
-    _wait_for_template()
-    yield runs
-    runs.close()
+    yield from pair_over(tmp_path_factory, {"child.py": _CHILD}, nested=True)
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +189,12 @@ def test_a_nested_python_ends_as_a_cold_one_ends(both: tuple) -> None:
     assert warm["echo"] == [0, "\ncba", "to stderr\n"]
     assert warm["trap"] == ["ready\n", 5, "stopped by SIGTERM\n"]
     assert warm["after_timeout"] == "gone"  # the launcher killed at the time-out took it along
+
+
+def test_the_server_is_not_counted_among_processes_left_running(pair: Pair) -> None:
+    leaving = "import subprocess\nsubprocess.Popen(['sleep', '60'])\nprint('left one')\n"
+    for source, left in (("print('nothing left')\n", 0), (leaving, 1)):
+        warm, cold = pair.both(source)
+        for result in (warm, cold):
+            assert result.ok, result.stderr
+            assert result.leftovers == left, (result.warm, result.stdout)

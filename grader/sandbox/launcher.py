@@ -103,4 +103,5 @@ def main() -> None:
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-main()
+if __name__ == "__main__":  # also what the preforked grader imports: it must not run then
+    main()

@@ -78,6 +78,9 @@ class Template:
         self.children: dict[str, int] = {}
         self.kept_fds: set[int] = set()  # opened by the imports: the runs keep them
         self.interpreter = sys.executable  # nested.REAL once a run's launcher is in place
+        # What Python made of the SIGINT it inherited (ignored stays ignored), as a cold run's
+        # Python makes of the same: the grader's, passed on by bwrap.
+        self.sigint = _signal.getsignal(_signal.SIGINT)
         self.rc_file = ""
 
     # -- start --------------------------------------------------------------------------------
@@ -250,7 +253,7 @@ class Template:
                 limits["RLIMIT_DATA"] += max(_vm_data() - self.data_baseline, 0)
             for name, value in limits.items():
                 resource.setrlimit(getattr(resource, name), (value, value))
-            _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+            _signal.signal(_signal.SIGINT, self.sigint)
             kernel.drop_capabilities()
             kernel.set_dumpable(True)
             for target, source in ((0, _STDIN), (1, _STDOUT), (2, _STDERR)):
