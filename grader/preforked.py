@@ -60,8 +60,13 @@ OPTIONAL = (
     "dockerfile_parse",
     "pdb",  # pytest's debugging plugin imports it when a session starts
 )
-# The command itself, this module, and the template's script (the sandbox runs it by path).
-_NOT_PRELOADED = ("grader.__main__", "grader.preforked", "grader.sandbox.template")
+# The command itself, this module, and the scripts the sandbox runs by path.
+_NOT_PRELOADED = (
+    "grader.__main__",
+    "grader.preforked",
+    "grader.sandbox.template",
+    "grader.sandbox.launcher",
+)
 _MESSAGE = 1 << 20  # a request (its environment included) fits in one message
 _READY_S = 300.0
 _GRACE_S = 30.0  # after a kill, for the grading's status to come back
