@@ -1,7 +1,7 @@
 """The namespaced sandbox for an ordinary user: a fresh user, a fresh install, hostile code.
 
 The rest of the suite runs as whoever runs it (root in CI, where a run's processes are started
-as ``nobody`` by ``launcher.py``). This test makes an unprivileged user, installs the grader for
+as ``nobody``: ``namespaces.launch``). This test makes an unprivileged user, installs the grader for
 it the way a course's student or TA would (a copy of the project and a virtualenv of its own,
 made from the system's Python), and grades a hostile exercise-1 submission and the solution
 through ``runuser``.
