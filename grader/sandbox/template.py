@@ -256,16 +256,10 @@ class Template:
             _signal.signal(_signal.SIGINT, self.sigint)
             kernel.drop_capabilities()
             kernel.set_dumpable(True)
-            for target, source in ((0, _STDIN), (1, _STDOUT), (2, _STDERR)):
-                os.dup2(fds[source], target)
             events = fds[_EVENTS]
-            keep = {0, 1, 2, events, tell, *self.kept_fds}
-            _close(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) not in keep)
-            os.chdir(job["cwd"])
-            os.environ.clear()
-            os.environ.update(job["env"])
+            self._settle(fds[_STDIN : _STDERR + 1], job["cwd"], job["env"], events, tell)
             command = [sys.executable, job["probe"], f"fd:{events}", *job["script"]]
-            if not self._same_imports(job):
+            if not self._same_imports(job["script"][0]):
                 os.set_inheritable(events, True)
                 os.execve(self.interpreter, command, job["env"])
             if self.interpreter == nested.REAL:  # the launcher stands in for the interpreter
@@ -273,11 +267,7 @@ class Template:
                 if request is not None:
                     return self._nested(job, *request)
             os.close(tell)
-            _fresh_module_state(self.temporary)
-            for refresh in dict.fromkeys(self.refresh):
-                refresh()
-            sys.argv = command[1:]
-            sys.orig_argv = command
+            self._start_fresh(command)
             return job
         except BaseException as error:
             os.write(2, f"grader sandbox: could not start the run: {error}\n".encode())
@@ -299,31 +289,38 @@ class Template:
         script's process; where the template's imports would differ from that run's, the
         interpreter itself runs it (cold, in place)."""
         try:
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-            keep = {0, 1, 2, *self.kept_fds}
-            _close(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) not in keep)
+            argv, env = request["argv"], request["env"]
+            self._settle(fds, request["cwd"], env)
             os.setpgid(0, 0)  # its group is its own: a launcher that is killed takes it along
             nested.apply_process_state(request)
-            os.chdir(request["cwd"])
-            argv, env = request["argv"], request["env"]
-            os.environ.clear()
-            os.environ.update(env)
             script = os.path.abspath(argv[1])
-            if not self._read_later(env, job["env"]) or not self._same_imports(
-                {"script": [script]}
-            ):
+            if not self._read_later(env, job["env"]) or not self._same_imports(script):
                 os.execve(nested.REAL, argv, env)
-            _fresh_module_state(self.temporary)
-            for refresh in dict.fromkeys(self.refresh):
-                refresh()
-            sys.argv = argv[1:]
-            sys.orig_argv = list(argv)
+            self._start_fresh(argv)
             sys.path[0] = os.path.dirname(script)
             return {"kind": "nested", "script": script}
         except BaseException as error:
             os.write(2, f"grader sandbox: could not start a warm python: {error}\n".encode())
             os._exit(127)
+
+    def _settle(self, stdio: list[int], cwd: str, env: dict, *kept: int) -> None:
+        """Descriptors 0-2 from ``stdio`` and no others open but ``kept`` and the imports'
+        own; the working folder and the whole environment, replaced."""
+        for target, fd in enumerate(stdio):
+            os.dup2(fd, target)
+        keep = {0, 1, 2, *kept, *self.kept_fds}
+        _close(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) not in keep)
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+
+    def _start_fresh(self, argv: list[str]) -> None:
+        """What a fresh interpreter started by ``argv`` would hold of its own."""
+        _fresh_module_state(self.temporary)
+        for refresh in dict.fromkeys(self.refresh):
+            refresh()
+        sys.argv = argv[1:]
+        sys.orig_argv = list(argv)
 
     def _read_later(self, env: dict, run_env: dict) -> bool:
         """Does ``env`` differ from the run's own only in what nothing imported here reads
@@ -332,9 +329,10 @@ class Template:
         changed = {name for name in {*env, *run_env} if env.get(name) != run_env.get(name)}
         return all(name in names or name.startswith(prefixes) for name in changed)
 
-    def _same_imports(self, job: dict) -> bool:
-        """Would the modules imported here have read the same at import in this run?"""
-        if _shadowed(os.path.dirname(os.path.abspath(job["script"][0]))):
+    def _same_imports(self, script: str) -> bool:
+        """Would the modules imported here have read the same at import in a run of
+        ``script``?"""
+        if _shadowed(os.path.dirname(os.path.abspath(script))):
             return False  # cold, the script's folder (sys.path[0]) would provide them
         matplotlib = sys.modules.get("matplotlib")
         if matplotlib is None:
