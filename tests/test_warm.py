@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.checks.exercise12_reproduce_run import RECORDED
 from grader.sandbox import Limits, RunResult, Sandbox
 from grader.sandbox import warm as warm_runs
 from grader.sandbox.isolation import probe_namespaces
@@ -320,6 +321,43 @@ def test_exit_finalizes_and_flushes_what_python_teardown_does(pair: Pair) -> Non
                 "helper.log": "the helper's buffered line",
                 "cycle.txt": "collected at exit",
             }, ("warm" if result.warm else "cold", code)
+
+
+def test_exit_runs_the_runs_own_finalizers_not_the_imports(pair: Pair) -> None:
+    """At exit a warm run runs the ``weakref.finalize`` callbacks the run made (on its own
+    objects or through a preloaded library), as Python would, but not those the template's
+    imports made (torch.library's undo the template's kernel registrations)."""
+    source = """
+        import sys, weakref
+        import torch
+
+        def at_exit(name=""):
+            return sum(
+                1
+                for f, info in list(weakref.finalize._registry.items())
+                if f.atexit and name in getattr(info.func, "__name__", "")
+            )
+
+        imported, torch_library = at_exit(), at_exit("_del_library")
+
+        class Kept:
+            pass
+
+        kept = Kept()
+        weakref.finalize(kept, print, "the script's finalizer ran")
+        library = torch.library.Library("grader_test", "DEF")  # finalized at exit as well
+        library.define("twice(Tensor x) -> Tensor")
+        print(torch_library, at_exit() - imported, file=sys.stderr)
+    """
+    warm, cold = pair.both(source)
+    for result in (warm, cold):
+        assert result.ok, result.stderr
+        assert result.stdout == "the script's finalizer ran\n"
+    (warm_torch, warm_made), (cold_torch, cold_made) = (
+        [int(n) for n in result.stderr.split()] for result in (warm, cold)
+    )
+    assert warm_made == cold_made >= 2  # the script's own, warm or cold
+    assert warm_torch == 0 < cold_torch  # torch's own: at exit only where the run imported it
 
 
 def test_exit_flushes_a_file_a_library_kept(pair: Pair) -> None:
@@ -809,13 +847,21 @@ def test_wandb_offline_run_starts_its_own_service_warm(pair: Pair) -> None:
         run.finish()
         print("finished", run.id)
     """
-    result = pair.run(source, warm=True)
-    assert result.ok, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0] == "service True"
-    run_id = lines[1].split()[1]
-    runs = list((result.home / ".wandb-grader" / "runs" / "wandb").glob(f"offline-run-*-{run_id}"))
-    assert len(runs) == 1 and (runs[0] / f"run-{run_id}.wandb").is_file()
+    # The sandbox turns off wandb's requirements.txt (no check reads it, and each init would
+    # parse every installed package's metadata); exercise 12 turns it back on.
+    for recorded in (None, RECORDED):
+        result = pair.run(source, warm=True, env=recorded)
+        assert result.ok, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == "service True"
+        run_id = lines[1].split()[1]
+        folder = result.home / ".wandb-grader" / "runs" / "wandb"
+        runs = list(folder.glob(f"offline-run-*-{run_id}"))
+        assert len(runs) == 1 and (runs[0] / f"run-{run_id}.wandb").is_file()
+        requirements = runs[0] / "files" / "requirements.txt"
+        assert requirements.is_file() is (recorded is not None)
+        if recorded:
+            assert "wandb==" in requirements.read_text()
 
 
 def test_wandb_image_uses_a_temporary_folder_of_the_run(pair: Pair) -> None:

@@ -66,7 +66,8 @@ _NOT_TAKEN = {"PATH", "HOME", "HOSTNAME", "PWD", "OLDPWD", "USER", "SHELL", "TER
               "TMP", "TEMP", "PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "LD_LIBRARY_PATH",
               "LD_PRELOAD", "WANDB_API_KEY", "WANDB_BASE_URL", "WANDB_MODE", "WANDB_DIR",
               "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR", "WANDB_DATA_DIR", "WANDB_ARTIFACT_DIR",
-              "WANDB_DISABLE_GIT", "WANDB_DISABLE_CODE", "WANDB_DISABLED"}  # fmt: skip
+              "WANDB_DISABLE_GIT", "WANDB_DISABLE_CODE", "WANDB_X_SAVE_REQUIREMENTS",
+              "WANDB_DISABLED"}  # fmt: skip
 _OFFLINE = ("offline", "dryrun", "disabled")
 # Context folders a run here does without (as the sandbox does for every run), and a cap on
 # the files laid out (the sandbox copies at most 20 000 entries in and out of a run).

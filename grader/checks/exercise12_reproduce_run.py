@@ -35,7 +35,8 @@ ASKED = {"seed": 5, "lr": 0.002, "epochs": 1}
 # The newer run, not to be reproduced: only its seed differs, so that its other numbers show
 # whether the seed is used at all.
 OTHER = {"seed": 8, "lr": 0.002, "epochs": 1}
-GIT_RECORDED = {"WANDB_DISABLE_GIT": "false"}  # what this exercise is about
+# What this exercise is about: a run records its commit and its packages.
+RECORDED = {"WANDB_DISABLE_GIT": "false", "WANDB_X_SAVE_REQUIREMENTS": "true"}
 KEYLESS_TARGET = "grader-team/corrupt_mnist/3kq9x2ab"  # on a server that holds no run at all
 LATER_CHANGE = "NOTES.md"  # the later commit adds it: HEAD is then not the run's commit
 # Values measured from the clock cannot repeat; keys naming them are not compared.
@@ -73,7 +74,7 @@ def _new_runs(server: FakeWandb, before: set[tuple[str, str, str]]) -> list[RunR
 def _train(sandbox: Sandbox, server: FakeWandb, repository: Repository, config: dict):
     before = set(server.store.runs)
     run = run_online(
-        sandbox, TRAIN, options(config), server=server, workdir=repository.path, env=GIT_RECORDED
+        sandbox, TRAIN, options(config), server=server, workdir=repository.path, env=RECORDED
     )
     made = _new_runs(server, before)
     return run, (made[-1] if made else None)
@@ -87,7 +88,7 @@ def session(sandbox: Sandbox) -> Session:
     try:
         with ThreadPoolExecutor(1) as pool:
             keyless = pool.submit(
-                run_online, sandbox, REPRODUCE, [KEYLESS_TARGET], with_key=False, env=GIT_RECORDED
+                run_online, sandbox, REPRODUCE, [KEYLESS_TARGET], with_key=False, env=RECORDED
             )
             asked_run, asked = _train(sandbox, server, repository, ASKED)
             other_run = other = None
@@ -104,7 +105,7 @@ def session(sandbox: Sandbox) -> Session:
                     [asked.path],
                     server=server,
                     workdir=repository.path,
-                    env=GIT_RECORDED,
+                    env=RECORDED,
                 )
                 new = _new_runs(server, before)
             return Session(

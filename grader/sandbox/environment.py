@@ -60,6 +60,9 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
             "WANDB_ARTIFACT_DIR": str(wandb / "artifacts"),
             "WANDB_DISABLE_GIT": "true",
             "WANDB_DISABLE_CODE": "true",
+            # Each init would parse every installed package's metadata for a requirements.txt
+            # no check reads (~0.07 CPU-s a run); exercise 12, about reproducing, turns it on.
+            "WANDB_X_SAVE_REQUIREMENTS": "false",
             # MLflow's telemetry (on by default) would try the network at every import.
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DO_NOT_TRACK": "true",
