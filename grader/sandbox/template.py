@@ -367,11 +367,13 @@ def _poll_wandb_core_sooner() -> None:
 def _keep_imports_finalizers() -> None:
     """The imports' ``weakref.finalize`` callbacks are not run at a run's exit.
 
-    They free the template's own state (torch.library's are 174 kernel registrations, whose
-    undoing writes to pages the run shares with the template: 30 ms of every run), which the
-    run's exit discards with its process anyway; nothing of them reaches a file or a stream.
-    A cold run has them only where its script imports torch, to the same unseen effect. The
-    run's own finalizers, made after the fork, still run at its exit (interpreter_exit.py)."""
+    They undo the template's own state: torch.library's 174 kernel registrations (undoing
+    them writes to pages the run shares with the template: 30 ms of every run), which the
+    run's exit discards with its process anyway, and tempfile's removal of folders made at
+    import under the template's TMPDIR, not the run's (a run gets its own, made after the
+    fork: ``_REFRESH``). A cold run has the torch ones only where its script imports torch,
+    to no effect it can see. The run's own finalizers, made after the fork, still run at its
+    exit (interpreter_exit.py)."""
     for finalizer in list(weakref.finalize._registry):
         finalizer.atexit = False
 
