@@ -12,7 +12,9 @@ without any key. The draw always has
 - exactly two versions tied at the fewest misclassified images, neither v0 nor the newest, so
   the newer of them must win; and neither is the lowest accuracy;
 - at least one count of 100 or more, so that comparing counts as text ("104" < "38") picks a
-  wrong version (neither tied nor the most misclassified, so each mistake can be named);
+  wrong version (neither tied nor the most misclassified, so each mistake can be named), and
+  only one version has that count and only one the most (else which of two equal counts a
+  script picks depends on the order it reads the versions in);
 - a newest version that is no extreme of any metric, so linking it tells only "latest".
 
 Every known mistake therefore loses the same checks whatever the draw; the draw itself is not
@@ -123,7 +125,7 @@ def _fair(specs: list[dict[str, Any]]) -> bool:
         and 0 not in tied
         and as_text not in (*tied, most)
         and counts[as_text] >= 100
-        and list(counts.values()).count(counts[most]) == 1
+        and all(list(counts.values()).count(counts[i]) == 1 for i in (most, as_text))
     )
 
 
