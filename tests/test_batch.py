@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, run_grader
 
 EXERCISES = ["exercise1", "exercise2"]
@@ -51,6 +53,7 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.long
 def test_batch_gradebook_is_complete_and_shards_merge_to_the_same(tmp_path: Path) -> None:
     batch, config = _class(tmp_path), _config(tmp_path)
     common = [*EXERCISES, "--batch", str(batch), "--config", str(config)]

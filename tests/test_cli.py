@@ -231,6 +231,7 @@ def test_hanging_script_fails_with_the_time_limit(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.long
 def test_solutions_folder_is_never_written_and_grading_is_deterministic(tmp_path: Path) -> None:
     submission = tmp_path / "solutions"
     shutil.copytree(ROOT / "solutions", submission)
@@ -247,6 +248,7 @@ def test_solutions_folder_is_never_written_and_grading_is_deterministic(tmp_path
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.long
 def test_stub_feedback_is_deterministic(tmp_path: Path) -> None:
     runs = [run_grader("--json", str(tmp_path / f"s{i}.json")) for i in range(2)]
     assert runs[0].exit_code == runs[1].exit_code == 1

@@ -334,6 +334,7 @@ def test_a_fork_loop_is_stopped_by_the_process_cap(tmp_path: Path) -> None:
     assert "logs_error" not in graded.failed_checks()  # the cap stopped it, with an error
 
 
+@pytest.mark.long
 def test_a_huge_file_stops_at_the_disk_cap(tmp_path: Path) -> None:
     attack = Attack(
         tmp_path,
@@ -358,6 +359,7 @@ def test_a_huge_file_stops_at_the_disk_cap(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
 
 
+@pytest.mark.long
 def test_a_batch_attacker_cannot_touch_the_other_students(tmp_path: Path) -> None:
     batch = tmp_path / "class"
     for name in ("alice", "bob"):

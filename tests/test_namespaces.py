@@ -137,6 +137,7 @@ def test_killing_the_supervisor_ends_only_the_run(tmp_path: Path) -> None:
         assert "stopped its sandbox's supervisor" in result.stderr
 
 
+@pytest.mark.long
 def test_the_event_channel_is_a_pipe_and_a_flood_is_cut(tmp_path: Path) -> None:
     box, result = _run(
         tmp_path,

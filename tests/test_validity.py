@@ -84,7 +84,11 @@ def test_submission_case(case: Path, tmp_path: Path, preforked_grader: Preforked
         preforked=preforked_grader,
     )
     lost, may_lose = set(spec["lost"]), set(spec.get("may_lose", []))
-    assert lost <= graded.failed_checks() <= lost | may_lose, (spec["description"], graded.stdout)
+    # A string, not a tuple: pytest prints a message string whole, where a tuple's repr is cut
+    # short (a rare failure is then read in full from the CI log).
+    assert lost <= graded.failed_checks() <= lost | may_lose, (
+        f"{spec['description']}\n{graded.stdout}\n{graded.stderr}"
+    )
     assert graded.exit_code == (1 if lost else 0), graded.stdout + graded.stderr
     made = graded.results["extra_data"]["exercises"][exercise]["runs"]
     assert made <= EXERCISES[exercise].runs, "more runs than the course entry says"

@@ -75,6 +75,7 @@ def _config(tmp_path: Path) -> Path:
     return config
 
 
+@pytest.mark.long
 def test_a_batch_grades_the_same_warm_and_cold(tmp_path: Path) -> None:
     batch, config = _class(tmp_path), _config(tmp_path)
     books = {}
