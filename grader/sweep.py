@@ -95,6 +95,18 @@ def last_metric(run: Any, name: str) -> float | None:
     return float(value) if found and is_number(value) else None
 
 
+def _import_for_runs() -> None:
+    """What ``run_one`` imports, imported in this thread before the runs' threads start: two
+    threads importing the same packages side by side can be handed half-imported modules."""
+    from .readers.wandb_run import import_reader
+    from .running import run_training  # noqa: F401
+    from .sandbox import Sandbox  # noqa: F401
+    from .sandbox.isolation import current
+
+    import_reader()
+    current()  # which sandbox a run gets: found once (it imports the bwrap wheel)
+
+
 def run_one(exercise: Exercise, folder: Path, metric: str, run: SweepRun) -> SweepRun:
     """Train once with ``run.config`` in a fresh sandbox and read the metric from its log."""
     from .running import run_training
@@ -292,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         return run
 
     runs = [SweepRun(index, config) for index, config in enumerate(configs, 1)]
+    _import_for_runs()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         runs = list(pool.map(job, runs))
 

@@ -240,7 +240,7 @@ def test_solutions_folder_is_never_written_and_grading_is_deterministic(tmp_path
     for attempt in range(2):
         out = tmp_path / f"r{attempt}.json"
         graded = run_grader("--submission", str(submission), "--json", str(out))
-        assert graded.exit_code == 0, graded.stdout
+        assert graded.exit_code == 0, f"{graded.stdout}\n{graded.stderr}"
         results = json.loads(out.read_text())
         results.pop("execution_time")
         outcomes.append((results, graded.stdout))
@@ -297,3 +297,8 @@ def test_a_broken_probe_is_the_graders_error_not_the_students(tmp_path: Path) ->
     for test in graded.results["tests"]:
         assert "internal grader error: ProbeFailed: the grader's probe failed" in test["output"]
     assert "hint:" not in graded.output_of("logs_debug")
+    # The whole traceback goes to stderr, once for the fixture every check shares, for the
+    # report the message asks for.
+    assert graded.stderr.count("please report it with this traceback") == 1, graded.stderr
+    assert "Traceback (most recent call last)" in graded.stderr
+    assert "ProbeFailed: the grader's probe failed" in graded.stderr

@@ -5,6 +5,7 @@ Point the client at it with ``WANDB_BASE_URL=server.base_url`` and ``WANDB_API_K
 
 from __future__ import annotations
 
+import encodings.idna  # noqa: F401  # loaded by the first host-name look-up (getaddrinfo, getfqdn)
 import socket
 import threading
 import traceback

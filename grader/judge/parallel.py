@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from ..course import Exercise
+from ..readers.wandb_run import import_reader
 from ..results import ExerciseResult, GradeReport
 from ..running.early import EarlyStart
 from ..sandbox import warm
@@ -41,6 +42,8 @@ def grade(
         warm.start(current())  # before the workers fork: they all run from this one template
     if jobs <= 1 or early:
         return run_checks(submission, exercises, early)
+    if any("wandb" in exercise.tools for exercise in exercises):
+        import_reader()  # once, before the workers fork, rather than in each of them
     started = time.monotonic()
     order = sorted(exercises, key=lambda e: -e.limits.time_s)
     context = multiprocessing.get_context("fork")

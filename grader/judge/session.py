@@ -8,6 +8,7 @@ it raises is a grader error, reported as such rather than blamed on the student.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ class Judge:
         self.warm_runs: dict[str, int] = {}
         self.collection_errors: list[str] = []
         self._claimed: dict[str, EarlyStart] = {}
+        self._reported: set[int] = set()  # internal errors whose traceback went to stderr
         self._starts: dict[str, float] = {}
 
     def exercise_of(self, node: pytest.Item | pytest.Module) -> Exercise:
@@ -143,6 +145,12 @@ class Judge:
         if excinfo.errisinstance(pytest.skip.Exception):
             return self._result(key, "skipped", seen=str(error.msg))
         where = excinfo.traceback[-1]
+        if id(error) not in self._reported:  # a fixture's error is every check's: said once
+            self._reported.add(id(error))
+            sys.stderr.write(
+                f"internal grader error in {key[0]} (check {key[1]}); please report it with "
+                f"this traceback:\n{excinfo.getrepr(style='native', chain=True)}\n"
+            )
         return self._result(
             key,
             "error",

@@ -431,20 +431,28 @@ class _RunBuilder:
         )
 
 
+# One thread at a time imports wandb's protobuf classes (the first to ask; the others wait):
+# two threads importing a package as large as wandb side by side can each meet the other's
+# module locks, and Python then hands one of them a half-imported module (a flaky
+# "partially initialized module 'wandb'" in a grading).
+_IMPORT = threading.Lock()
+
+
 def _record_class() -> Any:
-    try:
-        from wandb.proto import wandb_internal_pb2
-    except ImportError as err:  # pragma: no cover - wandb is a dependency of the grader
-        raise ImportError("reading W&B run logs needs the wandb package installed") from err
+    with _IMPORT:
+        try:
+            from wandb.proto import wandb_internal_pb2
+        except ImportError as err:  # pragma: no cover - wandb is a dependency of the grader
+            raise ImportError("reading W&B run logs needs the wandb package installed") from err
     return wandb_internal_pb2.Record
 
 
-def prepare_reader() -> threading.Thread:
-    """Import wandb's protobuf classes in the background (about 0.6-2.7 s), e.g. while the
-    student's run is going on, so that reading its log afterwards costs milliseconds."""
-    thread = threading.Thread(target=_record_class, daemon=True)
-    thread.start()
-    return thread
+def import_reader() -> None:
+    """Import wandb's protobuf classes now (about 0.6-2.7 s), so that reading a run's log
+    later costs milliseconds. Call it from the thread that does the process's other imports
+    (e.g. while a student's run goes on in the sandbox, or before forking workers): never
+    from a thread of its own beside imports elsewhere."""
+    _record_class()
 
 
 def read_run(path: Path) -> WandbRun:

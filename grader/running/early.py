@@ -8,13 +8,15 @@ it to the judge, whose fixtures then take it instead of starting the same run ag
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Exercise
+from grader.readers.wandb_run import import_reader
 from grader.sandbox import Sandbox
 
-from .training import TrainingRun, parse_cli, run_training
+from .script import StudentRun, run_script
+from .training import TrainingRun, cli, parse_cli, read_training
 
 
 @dataclass
@@ -22,18 +24,24 @@ class EarlyStart:
     """The sandbox of a training run already under way, and the run to come."""
 
     sandbox: Sandbox
-    future: Future[TrainingRun]
+    future: Future[StudentRun]
+    args: dict = field(default_factory=dict)
 
     @classmethod
     def start(cls, exercise: Exercise, folder: Path) -> EarlyStart:
+        """Start the run in a thread that only waits for it; this thread goes on importing
+        (the W&B reader first, while the run trains), so no two threads import at once."""
         sandbox = Sandbox(folder, exercise.limits, warm=exercise.warm, nested=exercise.warm_nested)
+        args = parse_cli(exercise.args)
         pool = ThreadPoolExecutor(1, thread_name_prefix="early-run")
-        future = pool.submit(run_training, sandbox, exercise.script, parse_cli(exercise.args))
+        future = pool.submit(run_script, sandbox, exercise.script, *cli(args))
         pool.shutdown(wait=False)
-        return cls(sandbox, future)
+        import_reader()
+        return cls(sandbox, future, args)
 
     def training(self) -> TrainingRun:
-        return self.future.result()
+        """The finished run with its W&B runs, read in the calling thread."""
+        return read_training(self.future.result(), self.args)
 
     def close(self) -> None:
         """Wait for the run (never leave it running) and delete what it wrote."""

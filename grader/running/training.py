@@ -9,7 +9,6 @@ from grader.readers.wandb_run import (
     WandbLogError,
     WandbRun,
     find_run_logs,
-    prepare_reader,
     read_run,
 )
 from grader.sandbox import Sandbox
@@ -65,12 +64,15 @@ class TrainingRun(StudentRun):
 
 def run_training(sandbox: Sandbox, script: str, args: dict, **options) -> TrainingRun:
     """Run ``python SCRIPT --name=value ...`` offline and read the W&B runs it wrote."""
-    prepare_reader()  # overlaps the reader's slow import with the student's run
-    student = run_script(sandbox, script, *cli(args), **options)
+    return read_training(run_script(sandbox, script, *cli(args), **options), args)
+
+
+def read_training(student: StudentRun, args: dict) -> TrainingRun:
+    """The W&B runs a finished run of ``python SCRIPT --name=value ...`` wrote, read back."""
     runs, errors = [], []
     for path in find_run_logs(wandb_runs_dir(student.result.home)):
         try:
             runs.append(read_run(path))
         except WandbLogError as error:
             errors.append(f"{path.name}: {error}")
-    return TrainingRun(student.result, student.trace, script, runs, errors, dict(args))
+    return TrainingRun(student.result, student.trace, student.script, runs, errors, dict(args))
