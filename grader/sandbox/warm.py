@@ -89,6 +89,18 @@ PRELOAD = (
     "wandb.sdk.artifacts._generated.link_artifact",
     "wandb.sdk.artifacts._generated.project_artifact_collection",
     "wandb.sdk.artifacts._generated.project_artifacts",
+    # What an MLflow run's sqlite store imports (about 0.5 s of each MLflow run; none of it
+    # reads the environment at import). mlflow itself is not preloaded: its import reads
+    # MLFLOW_LOGGING_LEVEL, HOME, XDG_CONFIG_HOME and some 60 telemetry variables.
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.mssql",
+    "alembic.command",
+    "alembic.config",
+    "alembic.runtime.migration",
+    "alembic.autogenerate",
 )
 # Variables that differ between runs and that nothing the template imports reads at import.
 _READ_LATER = {"HOME", "TMPDIR", "DO_NOT_TRACK", "GRADER_SANDBOX_ID", "GRADER_BATCH_ID"}
