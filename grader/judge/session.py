@@ -47,7 +47,7 @@ class Judge:
         self.warm_runs: dict[str, int] = {}
         self.collection_errors: list[str] = []
         self._claimed: dict[str, EarlyStart] = {}
-        self._reported: set[int] = set()  # internal errors whose traceback went to stderr
+        self._reported: list[BaseException] = []  # internal errors whose traceback was shown
         self._starts: dict[str, float] = {}
 
     def exercise_of(self, node: pytest.Item | pytest.Module) -> Exercise:
@@ -145,8 +145,9 @@ class Judge:
         if excinfo.errisinstance(pytest.skip.Exception):
             return self._result(key, "skipped", seen=str(error.msg))
         where = excinfo.traceback[-1]
-        if id(error) not in self._reported:  # a fixture's error is every check's: said once
-            self._reported.add(id(error))
+        # Shown once: a fixture's error is that of every check using it (the same object).
+        if not any(error is seen for seen in self._reported):
+            self._reported.append(error)
             sys.stderr.write(
                 f"internal grader error in {key[0]} (check {key[1]}); please report it with "
                 f"this traceback:\n{excinfo.getrepr(style='native', chain=True)}\n"
