@@ -57,8 +57,13 @@ def _imports_off_the_main_thread(tmp_path: Path, module: str, *args: str) -> lis
 
 @pytest.mark.parametrize(
     "exercises",
-    [["5"], ["1", "7"], ["9"]],
-    ids=["alone-started-early", "two-in-forked-workers", "online-with-the-fake-server"],
+    [["5"], ["1", "7"], ["9"], ["13"]],
+    ids=[
+        "alone-started-early",
+        "two-in-forked-workers",
+        "online-with-the-fake-server",
+        "models-made-while-the-scripts-start",
+    ],
 )
 def test_a_grading_imports_only_in_its_main_thread(tmp_path: Path, exercises: list[str]) -> None:
     seen = _imports_off_the_main_thread(

@@ -20,7 +20,7 @@ printed (a line ``accuracy: 0.xxxx``), compared with the loaded version's own.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,10 +165,12 @@ class Runs:
 
 @pytest.fixture(scope="module")
 def runs(sandbox: Sandbox) -> Runs:
-    with ThreadPoolExecutor(len(GRADED) + 2) as pool:
+    with ThreadPoolExecutor(len(GRADED) + 1) as pool:
         # The versions are made while the scripts start (importing torch and wandb takes them
-        # seconds too): their servers hold every request until the versions are seeded.
-        made = pool.submit(make_versions, sandbox.scratch("registry-versions"))
+        # seconds too): their servers hold every request until the versions are seeded. They
+        # are made here, as torch is imported here: only this thread imports (the runs'
+        # threads only wait), as two threads importing side by side can get half a module.
+        made: Future[list[Version]] = Future()
 
         def seed(server: FakeWandb) -> None:
             server.seed_when_ready(made, seed_registry)
@@ -181,6 +183,10 @@ def runs(sandbox: Sandbox) -> Runs:
         keyless = pool.submit(
             run_online, sandbox, SCRIPT, [f"{REGISTRY_PATH}:best"], with_key=False, seed=seed_server
         )
+        try:
+            made.set_result(make_versions(sandbox.scratch("registry-versions")))
+        except BaseException as error:  # the servers let their scripts go, then it is raised
+            made.set_exception(error)
         versions = made.result()
         by_alias = {alias: future.result() for alias, future in futures.items()}
         for run in by_alias.values():
