@@ -55,19 +55,29 @@ def _imports_off_the_main_thread(tmp_path: Path, module: str, *args: str) -> lis
     return [json.loads(line) for line in log.read_text().splitlines()]
 
 
+MLFLOW_COURSE = str(ROOT / "configs" / "course-mlflow.toml")
+
+
 @pytest.mark.parametrize(
-    "exercises",
-    [["5"], ["1", "7"], ["9"], ["13"]],
+    "args",
+    [
+        ["5"],
+        ["1", "7"],
+        ["9"],
+        ["13"],
+        ["17", "--config", MLFLOW_COURSE],
+    ],
     ids=[
         "alone-started-early",
         "two-in-forked-workers",
         "online-with-the-fake-server",
         "models-made-while-the-scripts-start",
+        "stores-seeded-while-the-scripts-run",
     ],
 )
-def test_a_grading_imports_only_in_its_main_thread(tmp_path: Path, exercises: list[str]) -> None:
+def test_a_grading_imports_only_in_its_main_thread(tmp_path: Path, args: list[str]) -> None:
     seen = _imports_off_the_main_thread(
-        tmp_path, "grader.cli", *exercises, "--submission", str(ROOT / "solutions")
+        tmp_path, "grader.cli", *args, "--submission", str(ROOT / "solutions")
     )
     assert seen == [], "\n".join(map(str, seen))
 

@@ -348,10 +348,13 @@ def int_or_zero(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _register(sandbox: Sandbox, plan: Plan) -> Registration:
-    store = new_store(sandbox, f"mlflow-{plan.key}")
-    seeded = seed_store(store, plan, sandbox.scratch(f"weights-{plan.key}"))
-    run = run_mlflow(sandbox, SCRIPT, plan.args(seeded.run_ids[plan.asked]), store=store)
+def _run(sandbox: Sandbox, plan: Plan, store: MlflowStore, seeded: Seeded) -> MlflowRun:
+    return run_mlflow(sandbox, SCRIPT, plan.args(seeded.run_ids[plan.asked]), store=store)
+
+
+def _read(
+    sandbox: Sandbox, plan: Plan, store: MlflowStore, seeded: Seeded, run: MlflowRun
+) -> Registration:
     try:
         after = read_registry(store.client)  # run_mlflow reopened it: what the run left
         roots = {}
@@ -375,9 +378,21 @@ def _made(path: Path, submitted: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def registrations(sandbox) -> dict[str, Registration]:
+    """Each plan's store seeded here, then its script started in a thread of its own while
+    the next plan is seeded; the stores are read here too. The runs' threads only wait, and
+    only this one imports (MLflow's client imports hundreds of modules on first use: two
+    threads importing them side by side can be handed half-imported ones)."""
+    started = {}
     with ThreadPoolExecutor(len(PLANS)) as pool:
-        futures = {plan.key: pool.submit(_register, sandbox, plan) for plan in PLANS}
-    return {key: future.result() for key, future in futures.items()}
+        for plan in PLANS:
+            store = new_store(sandbox, f"mlflow-{plan.key}")
+            seeded = seed_store(store, plan, sandbox.scratch(f"weights-{plan.key}"))
+            run = pool.submit(_run, sandbox, plan, store, seeded)
+            started[plan.key] = (plan, store, seeded, run)
+    return {
+        key: _read(sandbox, plan, store, seeded, run.result())
+        for key, (plan, store, seeded, run) in started.items()
+    }
 
 
 # -- where a version's files are -------------------------------------------------------------------
