@@ -20,17 +20,20 @@ import pytest
 from .conftest import ROOT
 
 # Runs the command with a finder first on sys.meta_path that only records, per process
-# (workers fork, and a forked worker's main thread is the thread that forked it), each import
-# made outside the main thread; not a mere look-up (importlib.util.find_spec of a top-level
-# name, which loads nothing: the template's thread asks so which packages are installed).
+# (workers fork, and a forked worker's main thread is the thread that forked it), each module
+# loaded and the thread that loaded it; not a mere look-up (importlib.util.find_spec of a
+# top-level name, which loads nothing: the template's thread asks so which packages are
+# installed). Loads in the main thread are recorded too: they prove the finder sees loads at
+# all (it tells one by importlib's frame names, which another Python could rename).
 _SPY = """
 import json, os, sys, threading
 class Spy:
     def find_spec(self, name, path=None, target=None):
-        loading = sys._getframe(2).f_code.co_name == "_find_and_load_unlocked"
-        if loading and threading.current_thread() is not threading.main_thread():
+        if sys._getframe(2).f_code.co_name == "_find_and_load_unlocked":
+            thread = threading.current_thread()
+            main = thread is threading.main_thread()
             with open(os.environ["SPY_LOG"], "a") as log:
-                log.write(json.dumps([os.getpid(), threading.current_thread().name, name]) + "\\n")
+                log.write(json.dumps([os.getpid(), thread.name, name, main]) + "\\n")
         return None
 sys.meta_path.insert(0, Spy())
 module = sys.argv.pop(1)
@@ -40,6 +43,7 @@ sys.exit(importlib.import_module(module).main(sys.argv[1:]))
 
 
 def _imports_off_the_main_thread(tmp_path: Path, module: str, *args: str) -> list:
+    """Modules loaded outside the main thread while ``python -m MODULE ARGS`` ran."""
     log = tmp_path / "imports.jsonl"
     log.touch()
     env = {**os.environ, "SPY_LOG": str(log), "NO_COLOR": "1"}
@@ -52,7 +56,9 @@ def _imports_off_the_main_thread(tmp_path: Path, module: str, *args: str) -> lis
         timeout=600,
     )
     assert process.returncode == 0, process.stdout + process.stderr
-    return [json.loads(line) for line in log.read_text().splitlines()]
+    loads = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sum(1 for *_, main in loads if main) > 100, "the finder saw no module loaded"
+    return [load[:3] for load in loads if not load[3]]
 
 
 MLFLOW_COURSE = str(ROOT / "configs" / "course-mlflow.toml")

@@ -168,8 +168,8 @@ def runs(sandbox: Sandbox) -> Runs:
     with ThreadPoolExecutor(len(GRADED) + 1) as pool:
         # The versions are made while the scripts start (importing torch and wandb takes them
         # seconds too): their servers hold every request until the versions are seeded. They
-        # are made here, as torch is imported here: only this thread imports (the runs'
-        # threads only wait), as two threads importing side by side can get half a module.
+        # are made in this thread, which imports torch for them: the runs' threads only wait
+        # (two threads importing side by side can be handed half-imported modules).
         made: Future[list[Version]] = Future()
 
         def seed(server: FakeWandb) -> None:
