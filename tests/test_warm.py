@@ -210,6 +210,30 @@ def test_the_script_starts_in_the_same_world(pair: Pair) -> None:
     assert seen["rlimits"]["RLIMIT_NPROC"] == [QUICK.processes] * 2
 
 
+@pytest.mark.parametrize(
+    ("env", "warm"),
+    [
+        ({"LANG": "C.UTF-8", "OMP_NUM_THREADS": "1"}, True),  # what every run has: no change
+        ({"PYTHON_VERSION": "3.11"}, True),  # a python image's ENV (exercise 10): read by none
+        ({"LC_ALL": "C"}, False),  # the locale: read when the interpreter starts
+        ({"PYTHONIOENCODING": "latin-1"}, False),
+        ({"OMP_NUM_THREADS": "2"}, False),  # read when libgomp loads, in the template
+    ],
+    ids=["same-values", "python-image", "locale", "io-encoding", "threads"],
+)
+def test_a_run_whose_environment_changes_what_the_imports_read_is_cold(
+    pair: Pair, env: dict[str, str], warm: bool
+) -> None:
+    source = "import json, locale, sys, torch\n" + (
+        "print(json.dumps([sys.stdout.encoding, locale.setlocale(locale.LC_ALL), "
+        "torch.get_num_threads()]))\n"
+    )
+    run = pair.box(warm=True).run(_SCRIPT, prepare=_prepare(source, None), env=env)
+    cold = pair.run(source, warm=False, env=env)
+    assert run.warm is warm, run.stderr
+    assert _json(run) == _json(cold)
+
+
 def test_the_interpreter_and_the_project_are_in_view(pair: Pair) -> None:
     """Read-only views may lie below /tmp (a virtualenv there): a warm run, which mounts a
     /tmp of its own, must still see them."""

@@ -36,14 +36,11 @@ def wandb_runs_dir(home: Path) -> Path:
     return wandb_root(home) / "runs"
 
 
-def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | None = None) -> dict:
-    """Environment for one student run; ``home`` is a fresh temporary folder."""
+def fixed_environment() -> dict[str, str]:
+    """What every run's environment holds whatever its folders: the warm template's too."""
     env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
-    wandb = wandb_root(home)
     env.update(
         {
-            "HOME": str(home),
-            "TMPDIR": str(home / "tmp"),
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "PYTHONIOENCODING": "utf-8",
@@ -53,11 +50,6 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
             "NO_COLOR": "1",
             "WANDB_MODE": "offline",
             "WANDB_SILENT": "true",
-            "WANDB_DIR": str(wandb_runs_dir(home)),
-            "WANDB_CACHE_DIR": str(wandb / "cache"),
-            "WANDB_CONFIG_DIR": str(wandb / "config"),
-            "WANDB_DATA_DIR": str(wandb / "data"),
-            "WANDB_ARTIFACT_DIR": str(wandb / "artifacts"),
             "WANDB_DISABLE_GIT": "true",
             "WANDB_DISABLE_CODE": "true",
             # Each init would parse every installed package's metadata for a requirements.txt
@@ -66,10 +58,28 @@ def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | Non
             # MLflow's telemetry (on by default) would try the network at every import.
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DO_NOT_TRACK": "true",
+            **THREADS,
+        }
+    )
+    return env
+
+
+def sandbox_environment(home: Path, sandbox_id: str, extra: dict[str, str] | None = None) -> dict:
+    """Environment for one student run; ``home`` is a fresh temporary folder."""
+    env = fixed_environment()
+    wandb = wandb_root(home)
+    env.update(
+        {
+            "HOME": str(home),
+            "TMPDIR": str(home / "tmp"),
+            "WANDB_DIR": str(wandb_runs_dir(home)),
+            "WANDB_CACHE_DIR": str(wandb / "cache"),
+            "WANDB_CONFIG_DIR": str(wandb / "config"),
+            "WANDB_DATA_DIR": str(wandb / "data"),
+            "WANDB_ARTIFACT_DIR": str(wandb / "artifacts"),
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_DATA_HOME": str(home / ".local" / "share"),
-            **THREADS,
             MARKER: sandbox_id,
         }
     )

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from . import namespaces
-from .environment import sandbox_environment
+from .environment import fixed_environment, sandbox_environment
 from .isolation import Isolation
 from .output import CappedStream, ChildStreams
 
@@ -103,7 +103,15 @@ PRELOAD = (
     "alembic.autogenerate",
 )
 # Variables that differ between runs and that nothing the template imports reads at import.
-_READ_LATER = {"HOME", "TMPDIR", "DO_NOT_TRACK", "GRADER_SANDBOX_ID", "GRADER_BATCH_ID"}
+# PYTHON_VERSION: set by python base images, whose ENV exercise 10's runs take.
+_READ_LATER = {
+    "HOME",
+    "TMPDIR",
+    "DO_NOT_TRACK",
+    "GRADER_SANDBOX_ID",
+    "GRADER_BATCH_ID",
+    "PYTHON_VERSION",
+}
 _READ_LATER_PREFIXES = ("XDG_", "WANDB_", "MLFLOW_", "LOGURU_", "HYDRA_", "GIT_")
 _READY_S = 300.0  # the template's imports (and a run's copy-in) before a run starts
 
@@ -285,7 +293,10 @@ def owned() -> Template | None:
 def eligible(extra: Mapping[str, str] | None) -> bool:
     """May a run whose environment adds ``extra`` to the sandbox's be warm? Only if nothing
     the template imported reads any of those variables at import."""
-    return all(_read_later(name) for name in extra or {})
+    base = fixed_environment()  # the template's environment holds it too
+    return all(
+        _read_later(name) or base.get(name) == value for name, value in (extra or {}).items()
+    )
 
 
 # -- one run -----------------------------------------------------------------------------------
