@@ -291,9 +291,10 @@ def owned() -> Template | None:
 
 
 def eligible(extra: Mapping[str, str] | None) -> bool:
-    """May a run whose environment adds ``extra`` to the sandbox's be warm? Only if nothing
-    the template imported reads any of those variables at import."""
-    base = fixed_environment()  # the template's environment holds it too
+    """May a run whose environment adds ``extra`` to the sandbox's be warm? Only if each of
+    those variables either keeps the value every run's environment (the template's too) has,
+    or is one that nothing the template imported reads at import."""
+    base = fixed_environment()
     return all(
         _read_later(name) or base.get(name) == value for name, value in (extra or {}).items()
     )
