@@ -162,7 +162,7 @@ def warm_template() -> str | None:
     from grader.sandbox import warm
     from grader.sandbox.isolation import current
 
-    return warm.start(current())
+    return warm.start(current(), many_runs=True)
 
 
 @pytest.fixture(scope="session")

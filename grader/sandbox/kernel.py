@@ -127,3 +127,31 @@ def loopback_up() -> None:
 def sethostname(name: str) -> None:
     encoded = name.encode()
     _check(_libc.sethostname(encoded, len(encoded)), "sethostname")
+
+
+_MADV_COLLAPSE = 25  # Linux 6.1
+_HUGE_PAGE = 2 << 20
+_libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+
+
+def anonymous_huge_ranges(chunk: int = 8 << 20) -> list[tuple[int, int]]:
+    """This process's private, writable anonymous memory (its heap too), as ranges of at most
+    ``chunk`` bytes on 2 MiB boundaries: what ``collapse`` can back with huge pages."""
+    ranges = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split()
+            if fields[1] != "rw-p" or fields[5:] not in ([], ["[heap]"]):
+                continue
+            start, end = (int(address, 16) for address in fields[0].split("-"))
+            start = -(-start // _HUGE_PAGE) * _HUGE_PAGE
+            end = end // _HUGE_PAGE * _HUGE_PAGE
+            ranges += [(at, min(chunk, end - at)) for at in range(start, end, chunk)]
+    return ranges
+
+
+def collapse(start: int, length: int) -> bool:
+    """Back ``length`` bytes at ``start`` with 2 MiB pages (``MADV_COLLAPSE``): a fork then
+    copies one entry per huge page, not 512 page-table entries. False where the kernel cannot
+    (older than 6.1, no free huge page, memory locked); nothing changes then."""
+    return _libc.madvise(start, length, _MADV_COLLAPSE) == 0
