@@ -421,6 +421,26 @@ def test_unusual_exits_end_as_python_ends_them(
         assert said in result.stderr
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import atexit, sys\natexit.register(print, 'after', file=sys.stderr)\nsys.exit('first')\n",
+        "import sys\nsys.stderr = sys.stdout\nsys.exit('on stdout')\n",
+        "import sys\nsys.stderr = None\nsys.exit('nowhere to say it')\n",
+        "import sys\nclass Odd:\n    def __str__(self):\n        raise ValueError('no text')\n"
+        "sys.exit(Odd())\n",
+        "import sys, threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "sys.exit({'a': 1})\n",
+    ],
+    ids=["before-atexit", "own-stderr", "no-stderr", "str-raises", "before-threads"],
+)
+def test_an_exit_with_a_message_says_it_where_and_when_python_does(pair: Pair, source: str) -> None:
+    warm, cold = pair.both(source)
+    seen = [(r.exit_code, _tidy(r), r.tidy(r.stderr)) for r in (warm, cold)]
+    assert seen[0] == seen[1]
+
+
 # -- random state -------------------------------------------------------------------------------
 
 _RANDOM = """

@@ -588,8 +588,12 @@ def main() -> None:
         probe.run_as_main(job["probe"], clear_at_exit=False)  # its hooks outlive atexit
     except SystemExit as exit_:
         code = interpreter_exit.status(exit_.code)
-        if code is None or os.environ.get("PYTHONINSPECT"):
-            raise  # Python's own exit: it prints the code, or the script asked for a prompt
+        if os.environ.get("PYTHONINSPECT"):
+            raise  # the script asked for a prompt
+        if code is None:
+            code = interpreter_exit.printed_status(exit_.code)
+        if code is None:
+            raise  # Python's own exit, which says what failed
     else:
         code = 0
         if os.environ.get("PYTHONINSPECT"):
@@ -605,7 +609,9 @@ def _run_nested(script: str) -> None:
     except SystemExit as exit_:
         code = interpreter_exit.status(exit_.code)
         if code is None:
-            raise  # Python's own exit: it prints the code
+            code = interpreter_exit.printed_status(exit_.code)
+        if code is None:
+            raise  # Python's own exit, which says what failed
     except BaseException as error:
         trace = error.__traceback__
         while trace is not None and trace.tb_frame.f_code.co_filename != script:
