@@ -34,8 +34,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -67,6 +69,7 @@ _NOT_PRELOADED = (
     "grader.sandbox.template",
     "grader.sandbox.launcher",
 )
+_IMPORT_FOLDERS: list[tempfile.TemporaryDirectory] = []  # found once the preload is done
 _MESSAGE = 1 << 20  # a request (its environment included) fits in one message
 _READY_S = 300.0
 _GRACE_S = 30.0  # after a kill, for the grading's status to come back
@@ -185,6 +188,7 @@ def _become_grading(request: dict, stdout: int, stderr: int) -> None:
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         random.seed()  # a fresh interpreter's state, not the server's
+        _own_temporary_state()
         cli = importlib.import_module("grader.cli")  # by name: the command sits above this room
 
         sys.argv = [str(Path(cli.__file__).with_name("__main__.py")), *request["argv"]]
@@ -198,6 +202,40 @@ def _become_grading(request: dict, stdout: int, stderr: int) -> None:
         code = 1
     finally:
         _exit(code)
+
+
+def _own_temporary_state() -> None:
+    """What a fresh ``python -m grader`` would not share with the server: the temporary folder
+    chosen from its own TMPDIR, its own copies of the folders the imports made (wandb removes
+    its two with ``atexit``: a grading's exit removed the server's), and none of the imports'
+    ``weakref.finalize`` callbacks at exit (torch.library undoing its registrations: 0.08
+    CPU-s of each grading), which the process's end discards anyway."""
+    tempfile.tempdir = None
+    for folder in _IMPORT_FOLDERS:
+        folder.name = tempfile.mkdtemp(suffix=os.path.basename(folder.name)[11:] or None)
+    for finalizer in list(weakref.finalize._registry):
+        finalizer.atexit = False
+
+
+def _import_folders() -> list[tempfile.TemporaryDirectory]:
+    """The TemporaryDirectory objects the imports keep in modules or in their classes (wandb's
+    media folder and ``Artifact._TMP_DIR``)."""
+    found: list[tempfile.TemporaryDirectory] = []
+    for name, module in list(sys.modules.items()):
+        try:
+            values = list(vars(module).values())
+        except TypeError:
+            continue
+        values += [
+            inner
+            for v in list(values)
+            if isinstance(v, type) and v.__module__ == name
+            for inner in list(vars(v).values())
+        ]
+        found += [
+            v for v in values if isinstance(v, tempfile.TemporaryDirectory) and v not in found
+        ]
+    return found
 
 
 def _exit_status(value: object) -> int:
@@ -225,6 +263,7 @@ def _exit(code: int) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     failed = preload()
+    _IMPORT_FOLDERS[:] = _import_folders()
     if threading.active_count() != 1:
         _send(control, {"error": "the preload started a thread: forking is not safe"})
         return

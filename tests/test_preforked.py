@@ -107,6 +107,28 @@ def test_the_grading_has_the_requests_directory_and_environment(
     assert "exercise1" in summary.read_text()  # read from the request's environment
 
 
+def test_a_grading_leaves_the_servers_own_temporary_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's imports made temporary folders (wandb makes two, and removes them at exit):
+    each grading gets its own in its TMPDIR, as a fresh `python -m grader` does, and removes
+    those (a grading's exit removed the server's, which every later grading shared)."""
+    own = tmp_path / "server-tmp"
+    own.mkdir()
+    monkeypatch.setenv("TMPDIR", str(own))
+    with PreforkedGrader() as server:
+        made = sorted(own.iterdir())
+        assert made, "expected the server's imports to make temporary folders in its TMPDIR"
+        for _ in range(2):
+            args = ("exercise1_log_levels", "--submission", str(ROOT / "solutions"))
+            graded = run_grader(*args, preforked=server, env={"TMPDIR": str(tmp_path)})
+            assert graded.exit_code == 0, graded.stdout + graded.stderr
+        gone = [path.name for path in made if not path.exists()]
+        assert not gone, f"a grading's exit removed the server's folders {gone}"
+    left = [path.name for path in tmp_path.iterdir() if path.name.startswith("tmp")]
+    assert not left, f"the gradings' own copies, in their TMPDIR, outlived them: {left}"
+
+
 def test_a_grading_past_its_time_is_killed_with_its_group(
     server: PreforkedGrader, tmp_path: Path
 ) -> None:
