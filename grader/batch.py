@@ -135,11 +135,11 @@ def _run_grading(
     return code
 
 
-def _preforked() -> PreforkedGrader | None:
+def _preforked(exercises: list[Exercise]) -> PreforkedGrader | None:
     """One grader imported once for the whole batch; without it, each student is graded by a
     ``python -m grader`` of its own (slower by the grader's imports, the same otherwise)."""
     try:
-        return PreforkedGrader()
+        return PreforkedGrader(tools={tool for e in exercises for tool in e.tools})
     except ServerUnavailable as error:
         print(f"batch: grading each student in a new process ({error})", file=sys.stderr)
         return None
@@ -239,7 +239,7 @@ def run_batch(
     results_dir.mkdir(parents=True, exist_ok=True)
     progress = Progress(max(len(folders), 1))
     rows: list[Row] = []
-    grader = _preforked() if folders else None
+    grader = _preforked(exercises) if folders else None
     try:
         with ThreadPoolExecutor(max_workers=jobs or len(os.sched_getaffinity(0))) as pool:
             futures = [

@@ -172,7 +172,9 @@ def _share_template(exercises: list[Exercise], alone: bool = False) -> None:
     grading ``alone`` (not a batch's or a watch's) starts one only where it pays."""
     runs = sum(exercise.runs for exercise in exercises if exercise.warm)
     if runs and (not alone or warm_runs.plan(runs)):
-        warm_runs.start(current(), many_runs=not alone or runs >= warm_runs.HUGE_PAGES_RUNS)
+        many = not alone or runs >= warm_runs.HUGE_PAGES_RUNS
+        tools = {tool for exercise in exercises for tool in exercise.tools}
+        warm_runs.start(current(), many_runs=many, tools=tools)
 
 
 def _grade(args: argparse.Namespace, submission: Submission, exercises: list[Exercise]) -> int:

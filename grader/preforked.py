@@ -38,7 +38,7 @@ import tempfile
 import threading
 import traceback
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from .readers.mlflow_store import QUIET
@@ -46,22 +46,27 @@ from .sandbox.environment import THREADS
 from .sandbox.reaper import kill_group
 
 # What the server imports besides the grader and pytest, where installed: what the checks read
-# W&B runs and MLflow stores with, and the torch the registry checks build models with.
-OPTIONAL = (
-    "torch",
-    "torch.utils.data",
-    "my_project.data",
-    "my_project.model",
-    "wandb",
-    "mlflow.tracking",
-    "mlflow.store.tracking.sqlalchemy_store",
-    "mlflow.store.model_registry.sqlalchemy_store",
-    "sqlalchemy.dialects.sqlite",
-    "alembic.command",
-    "alembic.config",
-    "dockerfile_parse",
-    "pdb",  # pytest's debugging plugin imports it when a session starts
-)
+# W&B runs and MLflow stores with, and the torch the registry checks build models with. Under
+# a tool's name, what only its exercises need (a course without them saves 2.7 CPU-s a batch).
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "": (
+        "torch",
+        "torch.utils.data",
+        "my_project.data",
+        "my_project.model",
+        "wandb",
+        "dockerfile_parse",
+        "pdb",  # pytest's debugging plugin imports it when a session starts
+    ),
+    "mlflow": (
+        "mlflow.tracking",
+        "mlflow.store.tracking.sqlalchemy_store",
+        "mlflow.store.model_registry.sqlalchemy_store",
+        "sqlalchemy.dialects.sqlite",
+        "alembic.command",
+        "alembic.config",
+    ),
+}
 # The command itself, this module, and the scripts the sandbox runs by path.
 _NOT_PRELOADED = (
     "grader.__main__",
@@ -82,10 +87,20 @@ class ServerUnavailable(RuntimeError):
 # -- the server ----------------------------------------------------------------------------------
 
 
-def preload() -> list[str]:
+def optional(tools: Collection[str] | None = None) -> list[str]:
+    """What OPTIONAL names for exercises of ``tools`` (None: every tool)."""
+    return [
+        name
+        for tool, names in OPTIONAL.items()
+        if not tool or tools is None or tool in tools
+        for name in names
+    ]
+
+
+def preload(tools: Collection[str] | None = None) -> list[str]:
     """Import pytest and its own plugins, every module of the grader (its checks among them)
-    and what OPTIONAL names that is installed. Returns what failed to import: a grading that
-    needs it imports it again, and reports it."""
+    and what OPTIONAL names for ``tools`` that is installed. Returns what failed to import: a
+    grading that needs it imports it again, and reports it."""
     from _pytest.config import default_plugins
 
     os.environ.update(QUIET)  # no MLflow telemetry from the server, as from the grader's reads
@@ -96,7 +111,7 @@ def preload() -> list[str]:
         for module in pkgutil.walk_packages([str(Path(__file__).parent)], "grader.")
         if module.name not in _NOT_PRELOADED
     ]
-    names += [n for n in OPTIONAL if importlib.util.find_spec(n.split(".")[0]) is not None]
+    names += [n for n in optional(tools) if importlib.util.find_spec(n.split(".")[0]) is not None]
     for name in names:
         try:
             importlib.import_module(name)
@@ -262,14 +277,16 @@ def _exit(code: int) -> None:
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    failed = preload()
+    tools = json.loads(sys.argv[2]) if len(sys.argv) > 2 else None
+    failed = preload(tools)
     _IMPORT_FOLDERS[:] = _import_folders()
     if threading.active_count() != 1:
         _send(control, {"error": "the preload started a thread: forking is not safe"})
         return
     gc.collect()
     gc.freeze()  # what the preload made is never collected: a grading's collections skip it
-    _send(control, {"ready": True, "failed": failed})
+    imported = sorted(name for name in optional() if name in sys.modules)
+    _send(control, {"ready": True, "failed": failed, "imported": imported})
     serve(control)
 
 
@@ -279,11 +296,14 @@ def main() -> None:
 class PreforkedGrader:
     """A running server; ``grade`` may be called from several threads at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, tools: Collection[str] | None = None) -> None:
+        """A server for gradings of exercises of ``tools`` (None: any exercise); a grading of
+        any other still works, importing what it needs itself."""
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lock = threading.Lock()
+        listed = [] if tools is None else [json.dumps(sorted(tools))]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.preforked", str(theirs.fileno())],
+            [sys.executable, "-m", "grader.preforked", str(theirs.fileno()), *listed],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -302,6 +322,7 @@ class PreforkedGrader:
             self.close()
             raise ServerUnavailable(answer.get("error", "the preforked grader did not start"))
         self.failed: list[str] = answer["failed"]
+        self.imported: list[str] = answer["imported"]  # of what OPTIONAL names
 
     def grade(
         self,

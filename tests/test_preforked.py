@@ -57,6 +57,27 @@ def test_it_imports_the_whole_grader_and_starts_no_thread(server: PreforkedGrade
     assert names[0] == "python" and set(names[1:]) <= {"jemalloc_bg_thd"}, names
 
 
+def test_a_server_for_some_tools_imports_only_what_their_checks_read(
+    server: PreforkedGrader, tmp_path: Path
+) -> None:
+    assert "mlflow.tracking" in server.imported and "wandb" in server.imported
+    with PreforkedGrader(tools={"loguru"}) as loguru_only:
+        assert "wandb" in loguru_only.imported  # every course's
+        assert not [name for name in loguru_only.imported if name.startswith(("mlflow", "alembic"))]
+        args = ("exercise1_log_levels", "--submission", str(ROOT / "solutions"))
+        graded = run_grader(*args, preforked=loguru_only)
+        assert graded.exit_code == 0, graded.stdout + graded.stderr
+
+
+def test_a_template_for_a_course_without_mlflow_leaves_out_what_only_mlflow_runs_import() -> None:
+    from grader.sandbox import warm
+
+    for tools in (None, {"mlflow"}, {"wandb", "mlflow"}):
+        assert "sqlalchemy.orm" in warm.preload_for(tools), tools
+    assert "sqlalchemy.orm" not in warm.preload_for({"wandb", "docker"})
+    assert warm.preload_for({"wandb"}) == list(warm.PRELOAD)
+
+
 @pytest.mark.parametrize(
     ("exercise", "folder", "code"),
     [("exercise1_log_levels", "solutions", 0), ("exercise2_warning_filter", "exercises", 1)],

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -89,27 +89,43 @@ PRELOAD = (
     "wandb.sdk.artifacts._generated.link_artifact",
     "wandb.sdk.artifacts._generated.project_artifact_collection",
     "wandb.sdk.artifacts._generated.project_artifacts",
-    # What an MLflow run's sqlite store imports (about 0.5 s of each MLflow run; none of it
-    # reads the environment at import). mlflow itself is not preloaded: its import keeps
-    # paths below HOME in module constants (every run has a HOME of its own) and reads
-    # MLFLOW_LOGGING_LEVEL and some 50 telemetry and agent-detection variables.
-    "sqlalchemy.orm",
-    "sqlalchemy.dialects.sqlite",
-    "sqlalchemy.dialects.postgresql",
-    "sqlalchemy.dialects.mysql",
-    "sqlalchemy.dialects.mssql",
-    "alembic.command",
-    "alembic.config",
-    "alembic.runtime.migration",
-    "alembic.autogenerate",
-    # What `import mlflow` imports from other packages (about 0.15 s of each MLflow run);
-    # none of it reads the environment at import either.
-    "fastapi",
-    "sqlparse",
-    "cryptography.fernet",
-    "packaging.requirements",
-    "importlib_metadata",
 )
+# What only MLflow runs import, preloaded for courses with MLflow exercises (0.75 CPU-s of
+# each template start otherwise).
+PRELOAD_FOR = {
+    "mlflow": (
+        # What an MLflow run's sqlite store imports (about 0.5 s of each MLflow run; none of it
+        # reads the environment at import). mlflow itself is not preloaded: its import keeps
+        # paths below HOME in module constants (every run has a HOME of its own) and reads
+        # MLFLOW_LOGGING_LEVEL and some 50 telemetry and agent-detection variables.
+        "sqlalchemy.orm",
+        "sqlalchemy.dialects.sqlite",
+        "sqlalchemy.dialects.postgresql",
+        "sqlalchemy.dialects.mysql",
+        "sqlalchemy.dialects.mssql",
+        "alembic.command",
+        "alembic.config",
+        "alembic.runtime.migration",
+        "alembic.autogenerate",
+        # What `import mlflow` imports from other packages (about 0.15 s of each MLflow run);
+        # none of it reads the environment at import either.
+        "fastapi",
+        "sqlparse",
+        "cryptography.fernet",
+        "packaging.requirements",
+        "importlib_metadata",
+    ),
+}
+
+
+def preload_for(tools: Collection[str] | None = None) -> list[str]:
+    """What a template for exercises of ``tools`` imports (None: any exercise's)."""
+    extra = [
+        n for tool, names in PRELOAD_FOR.items() if tools is None or tool in tools for n in names
+    ]
+    return [*PRELOAD, *extra]
+
+
 # Variables that differ between runs and that nothing the template imports reads at import.
 # PYTHON_VERSION: set by python base images, whose ENV exercise 10's runs take.
 _READ_LATER = {
@@ -135,7 +151,12 @@ def _read_later(name: str) -> bool:
 class Template:
     """A started template: its process (in its own bwrap sandbox) and its socket's path."""
 
-    def __init__(self, isolation: Isolation, huge_pages: bool = False) -> None:
+    def __init__(
+        self,
+        isolation: Isolation,
+        huge_pages: bool = False,
+        tools: Collection[str] | None = None,
+    ) -> None:
         parent = namespaces.sandbox_parent()
         self.root = Path(tempfile.mkdtemp(prefix="grader-template-", dir=parent))
         self.address = self.root / "control.sock"
@@ -145,6 +166,7 @@ class Template:
         self.ready_event = threading.Event()
         self._isolation = isolation
         self._huge_pages = huge_pages
+        self._preload = preload_for(tools)
         self._process: subprocess.Popen | None = None
         self._log: list[CappedStream] = []
         started = threading.Event()
@@ -174,7 +196,7 @@ class Template:
             config = {
                 "control_fd": template_end.fileno(),
                 "listen_fd": listener.fileno(),
-                "preload": [name for name in PRELOAD if _installed(name)],
+                "preload": [name for name in self._preload if _installed(name)],
                 "views": list(namespaces.readonly_views()),
                 "small_bytes": namespaces.SMALL_TMPFS_BYTES,  # /tmp and /dev/shm, as cold
                 "identity": namespaces.TEMPLATE_IDENTITY,
@@ -288,11 +310,14 @@ def _inherited() -> str | None:
     return None
 
 
-def start(isolation: Isolation, many_runs: bool = False) -> str | None:
+def start(
+    isolation: Isolation, many_runs: bool = False, tools: Collection[str] | None = None
+) -> str | None:
     """The address of this process's template, started now if there is none; None where runs
     cannot be warm (process isolation, ``--cold``). Also exported for the gradings it starts.
     A template for ``many_runs`` (``HUGE_PAGES_RUNS`` or more) backs its imports with huge
-    pages once it is ready."""
+    pages once it is ready; one for exercises of ``tools`` only imports what they need (None:
+    any exercise's; a run of another is warm all the same, importing the rest itself)."""
     global _owned
     if not enabled() or _declined or not isolation.namespaced:
         return None
@@ -301,7 +326,7 @@ def start(isolation: Isolation, many_runs: bool = False) -> str | None:
         return inherited
     with _lock:
         if _owned is None or not _owned.usable:
-            _owned = Template(isolation, huge_pages=many_runs)
+            _owned = Template(isolation, huge_pages=many_runs, tools=tools)
         os.environ[ADDRESS] = str(_owned.address)
         return str(_owned.address)
 
