@@ -37,11 +37,11 @@ import sys
 import tempfile
 import threading
 import traceback
-import weakref
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from .readers.mlflow_store import QUIET
+from .sandbox import import_state
 from .sandbox.environment import THREADS
 from .sandbox.reaper import kill_group
 
@@ -75,6 +75,7 @@ _NOT_PRELOADED = (
     "grader.sandbox.launcher",
 )
 _IMPORT_FOLDERS: list[tempfile.TemporaryDirectory] = []  # found once the preload is done
+_KEPT: list[tempfile.TemporaryDirectory] = []  # a grading's own copies of them
 _MESSAGE = 1 << 20  # a request (its environment included) fits in one message
 _READY_S = 300.0
 _GRACE_S = 30.0  # after a kill, for the grading's status to come back
@@ -224,33 +225,10 @@ def _own_temporary_state() -> None:
     chosen from its own TMPDIR, its own copies of the folders the imports made (wandb removes
     its two with ``atexit``: a grading's exit removed the server's), and none of the imports'
     ``weakref.finalize`` callbacks at exit (torch.library undoing its registrations: 0.08
-    CPU-s of each grading), which the process's end discards anyway."""
+    CPU-s of each grading)."""
     tempfile.tempdir = None
-    for folder in _IMPORT_FOLDERS:
-        folder.name = tempfile.mkdtemp(suffix=os.path.basename(folder.name)[11:] or None)
-    for finalizer in list(weakref.finalize._registry):
-        finalizer.atexit = False
-
-
-def _import_folders() -> list[tempfile.TemporaryDirectory]:
-    """The TemporaryDirectory objects the imports keep in modules or in their classes (wandb's
-    media folder and ``Artifact._TMP_DIR``)."""
-    found: list[tempfile.TemporaryDirectory] = []
-    for name, module in list(sys.modules.items()):
-        try:
-            values = list(vars(module).values())
-        except TypeError:
-            continue
-        values += [
-            inner
-            for v in list(values)
-            if isinstance(v, type) and v.__module__ == name
-            for inner in list(vars(v).values())
-        ]
-        found += [
-            v for v in values if isinstance(v, tempfile.TemporaryDirectory) and v not in found
-        ]
-    return found
+    import_state.keep_finalizers()  # first: the new folders' own finalizers run at exit
+    import_state.renew_folders(_IMPORT_FOLDERS, _KEPT)
 
 
 def _exit_status(value: object) -> int:
@@ -279,7 +257,7 @@ def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     tools = json.loads(sys.argv[2]) if len(sys.argv) > 2 else None
     failed = preload(tools)
-    _IMPORT_FOLDERS[:] = _import_folders()
+    _IMPORT_FOLDERS[:] = import_state.temporary_folders()
     if threading.active_count() != 1:
         _send(control, {"error": "the preload started a thread: forking is not safe"})
         return

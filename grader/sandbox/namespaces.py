@@ -64,7 +64,14 @@ exec setpriv --reuid="$user" --regid="$group" --clear-groups -- "$@"
 """
 ROOT_TOOLS = ("unshare", "mount", "setpriv")
 # What the warm template's sandbox adds.
-TEMPLATE_FILES = ("template.py", "kernel.py", "interpreter_exit.py", "nested.py", "launcher.py")
+TEMPLATE_FILES = (
+    "template.py",
+    "kernel.py",
+    "interpreter_exit.py",
+    "import_state.py",
+    "nested.py",
+    "launcher.py",
+)
 TEMPLATE_IDENTITY = "/run/grader-identity"  # where a warm run stages its /etc files
 _PROJECT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages' parent)
 

@@ -34,8 +34,8 @@ import select
 import socket
 import sys
 import time
-import weakref
 
+import import_state
 import interpreter_exit
 import kernel
 import nested
@@ -107,7 +107,10 @@ class Template:
             _poll_wandb_core_sooner()
         gc.collect()
         gc.freeze()  # the imported objects are never collected in a run: fewer pages copied
-        _keep_imports_finalizers()
+        # The imports' finalizers undo the template's own state (torch.library's 174 kernel
+        # registrations: writing to pages the run shares, 30 ms of every run; tempfile's
+        # removal of the template's folders); a run's own still run at its exit.
+        import_state.keep_finalizers()
         self.temporary, stale = _import_time_paths(os.environ.get("HOME", "/nonexistent"))
         mine = {self.control.fileno(), self.listener.fileno()}
         self.kept_fds = {int(fd) for fd in os.listdir("/proc/self/fd")} - mine
@@ -373,20 +376,6 @@ def _poll_wandb_core_sooner() -> None:
         service_port_file._SLEEP = lambda seconds: sleep(min(seconds, _WANDB_CORE_POLL_S))
 
 
-def _keep_imports_finalizers() -> None:
-    """The imports' ``weakref.finalize`` callbacks are not run at a run's exit.
-
-    They undo the template's own state: torch.library's 174 kernel registrations (undoing
-    them writes to pages the run shares with the template: 30 ms of every run), which the
-    run's exit discards with its process anyway, and tempfile's removal of folders made at
-    import under the template's TMPDIR, not the run's (a run gets its own, made after the
-    fork: ``_REFRESH``). A cold run has the torch ones only where its script imports torch,
-    to no effect it can see. The run's own finalizers, made after the fork, still run at its
-    exit (interpreter_exit.py)."""
-    for finalizer in list(weakref.finalize._registry):
-        finalizer.atexit = False
-
-
 def _vm_data() -> int:
     """This process's data segment in bytes (what RLIMIT_DATA limits)."""
     with open("/proc/self/status") as handle:
@@ -530,30 +519,14 @@ def _import_time_paths(home: str) -> tuple[list, list[str]]:
     folders (wandb makes two), which each run remakes in its own; and any other path, which
     no run could share (the template then refuses to serve, and every run is cold)."""
     import pathlib
-    import tempfile
 
-    folders, stale = [], []
-    for module_name, module in list(sys.modules.items()):
-        if module is None or module_name == "__main__":
-            continue
-        try:
-            namespace = vars(module)
-        except TypeError:
-            continue
-        values = [(f"{module_name}.{k}", v) for k, v in list(namespace.items())]
-        values += [
-            (f"{module_name}.{k}.{attribute}", inner)
-            for k, v in list(namespace.items())
-            if isinstance(v, type) and v.__module__ == module_name
-            for attribute, inner in list(vars(v).items())
-        ]
-        for where, value in values:
-            if isinstance(value, tempfile.TemporaryDirectory):
-                if value.name.startswith(home) and value not in folders:
-                    folders.append(value)
-            elif isinstance(value, str | pathlib.PurePath) and str(value).startswith(home):
-                stale.append(where)
-    return folders, stale
+    values = import_state.module_values()
+    stale = [
+        where
+        for where, value in values
+        if isinstance(value, str | pathlib.PurePath) and str(value).startswith(home)
+    ]
+    return import_state.temporary_folders(values, below=home), stale
 
 
 def _fresh_module_state(temporary: list) -> None:
@@ -562,12 +535,8 @@ def _fresh_module_state(temporary: list) -> None:
 
     tempfile.tempdir = None  # chosen from TMPDIR at first use
     tempfile._name_sequence = None  # its Random is reseeded only when the pid changes: 2 here too
-    for folder in temporary:  # the same object (modules imported it by name), a new folder
-        name = os.path.basename(folder.name)
-        fresh = tempfile.TemporaryDirectory(suffix=name[11:] if len(name) > 11 else None)
-        _KEPT.append(fresh)  # its finalizer removes the folder at exit, as the original's would
-        folder.name = fresh.name
-    for name in ("supervisor", "kernel", "interpreter_exit", "probe"):
+    import_state.renew_folders(temporary, _KEPT)
+    for name in ("supervisor", "kernel", "interpreter_exit", "probe", "import_state"):
         sys.modules.pop(name, None)
     importlib.invalidate_caches()
     # Seeded from the OS at start-up in a fresh interpreter (Python's own reseeds at fork).
